@@ -1,0 +1,38 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+let package = Package(
+  name: "Engram",
+  platforms: [.macOS(.v14)],
+  products: [
+    .library(name: "EngramLinalg", targets: ["EngramLinalg"]),
+    .library(name: "EngramTheory", targets: ["EngramTheory"]),
+    .executable(name: "engram", targets: ["engram"]),
+  ],
+  dependencies: [
+    .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+  ],
+  targets: [
+    // OpenBLAS (CBLAS) + LAPACKE from Debian on Linux; Accelerate on Apple platforms.
+    .target(
+      name: "CLinearAlgebra",
+      linkerSettings: [
+        .linkedLibrary("openblas", .when(platforms: [.linux])),
+        .linkedLibrary("lapacke", .when(platforms: [.linux])),
+        .linkedFramework("Accelerate", .when(platforms: [.macOS, .iOS, .tvOS, .watchOS, .visionOS])),
+      ]
+    ),
+    .target(name: "EngramLinalg", dependencies: ["CLinearAlgebra"]),
+    .target(name: "EngramTheory", dependencies: ["EngramLinalg"]),
+    .executableTarget(
+      name: "engram",
+      dependencies: [
+        "EngramTheory",
+        .product(name: "ArgumentParser", package: "swift-argument-parser"),
+      ]
+    ),
+    .testTarget(name: "EngramLinalgTests", dependencies: ["EngramLinalg"]),
+    .testTarget(name: "EngramTheoryTests", dependencies: ["EngramTheory"]),
+    .testTarget(name: "EngramCLITests", dependencies: ["engram"]),
+  ]
+)

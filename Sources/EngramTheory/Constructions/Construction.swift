@@ -1,0 +1,149 @@
+import EngramLinalg
+
+/// The task sequences from the papers, as built-ins with their parameters.
+///
+/// Each builds a `ConstructionInstance`: the tasks, the order, where replay goes and where it
+/// comes from, the measure and normalisation the paper uses, and the closed-form values where
+/// the paper (or reference/replay-theory.md) gives them. The standard basis plays the role of
+/// the papers' orthonormal basis v₁…v_d; forgetting does not depend on that choice. w\* is
+/// scaled so that a = 1 (a is the component of w\* that the construction forgets), so values
+/// for another w\* are these times a².
+public enum Construction: Sendable, Equatable {
+  /// Mahdaviyeh et al. Theorem 3.2 (appendix C.1): T tasks in R^d (d ≥ 3) whose forgetting
+  /// is 3/(28(T−1)) without replay and 3/14 when x₂ is replayed in the last task.
+  case worstCase(tasks: Int, dimension: Int)
+  /// Mahdaviyeh et al. Theorem C.1: d = 3, task 1 = span{v₁, εv₂ + √(1−ε²)v₃}, task 2 =
+  /// span{v₃}, `samples` Gaussian samples per task; one random replay sample raises expected
+  /// forgetting by the factor 1/(2ε).
+  case threeD(epsilon: Double, samples: Int)
+  /// Mahdaviyeh et al. Theorem 3.5 / Figure 1b: task 1 of dimension d−1 spanning
+  /// {εv₂ + √(1−ε²)v_d, v₁, v₃, …, v_{d−1}}, task 2 = span{v_d}.
+  case subspace(dimension: Int, epsilon: Double, samples: Int)
+  /// Evron et al.'s two rank-1 tasks in R²: x₁ = (1, 0), x₂ = (cos θ, sin θ), w\* = (0, 1).
+  case twoLines(angleDegrees: Double)
+  /// Mahdaviyeh et al. Figure 9: two (d−1)-dimensional tasks in R^d whose one-dimensional null
+  /// spaces meet at angle θ; `samples` Gaussian samples per task.
+  case hyperplanes(dimension: Int, angleDegrees: Double, samples: Int)
+  /// Evron et al. Theorem 7: rank-1 tasks in R² in the identity order whose forgetting
+  /// (E22 normalisation) exceeds 1 − ε.
+  case evronIdentity(epsilon: Double)
+  /// Evron et al. Theorem 10: two tasks at sin²θ = 1/k, cycled for k iterations, attaining the
+  /// worst case ½(1 − 1/k)^{k−1}/k (E22 normalisation).
+  case evronCyclic(iterations: Int)
+
+  /// Command-line names of the constructions, in the order help lists them.
+  public static let names = [
+    "worst-case", "three-d", "subspace", "two-lines", "hyperplanes", "evron-identity",
+    "evron-cyclic",
+  ]
+
+  /// The command-line name.
+  public var name: String {
+    switch self {
+    case .worstCase: return "worst-case"
+    case .threeD: return "three-d"
+    case .subspace: return "subspace"
+    case .twoLines: return "two-lines"
+    case .hyperplanes: return "hyperplanes"
+    case .evronIdentity: return "evron-identity"
+    case .evronCyclic: return "evron-cyclic"
+    }
+  }
+
+  /// Builds the tasks; Gaussian samples (if any) come from `stream`.
+  /// - Throws: `TheoryError.parameterOutOfRange` naming the parameter and its allowed range.
+  public func instance(using stream: inout RandomStream) throws -> ConstructionInstance {
+    switch self {
+    case .worstCase(let tasks, let dimension):
+      return try WorstCaseConstruction(tasks: tasks, dimension: dimension).instance()
+    case .threeD(let epsilon, let samples):
+      return try SubspaceConstruction(dimension: 3, epsilon: epsilon, samples: samples)
+        .instance(name: name, using: &stream)
+    case .subspace(let dimension, let epsilon, let samples):
+      return try SubspaceConstruction(dimension: dimension, epsilon: epsilon, samples: samples)
+        .instance(name: name, using: &stream)
+    case .twoLines(let angle):
+      return try TwoLinesConstruction(angleDegrees: angle).instance()
+    case .hyperplanes(let dimension, let angle, let samples):
+      return try HyperplanesConstruction(dimension: dimension, angleDegrees: angle, samples: samples)
+        .instance(using: &stream)
+    case .evronIdentity(let epsilon):
+      return try EvronIdentityConstruction(epsilon: epsilon).instance()
+    case .evronCyclic(let iterations):
+      return try EvronCyclicConstruction(iterations: iterations).instance()
+    }
+  }
+}
+
+/// A built construction: everything needed to compute its forgetting with and without replay.
+public struct ConstructionInstance: Sendable {
+  /// The construction's command-line name.
+  public let name: String
+  /// The tasks and w\*.
+  public let sequence: TaskSequence
+  /// The training order.
+  public let order: [Int]
+  /// The task that receives replay.
+  public let replayTask: Int
+  /// Where replayed samples come from.
+  public let pool: ReplayPool
+  /// The task the pool belongs to.
+  public let poolTask: Int
+  /// The measure the paper states its values in.
+  public let measure: ForgettingMeasure
+  /// The normalisation the paper states its values in.
+  public let normalization: ForgettingNormalization
+  /// Exact forgetting without replay, where known in closed form.
+  public let closedFormNoReplay: Double?
+  /// Exact expected forgetting with m replayed samples, where known in closed form.
+  public let closedFormReplay: [Int: Double]
+
+  /// The replay experiment of this instance.
+  /// - Throws: as `ReplayExperiment.init`.
+  public func experiment(
+    measure: ForgettingMeasure? = nil, normalization: ForgettingNormalization? = nil
+  ) throws -> ReplayExperiment {
+    try ReplayExperiment(
+      sequence: sequence, order: order, replayTask: replayTask, pool: pool, poolTask: poolTask,
+      measure: measure ?? self.measure, normalization: normalization ?? self.normalization)
+  }
+}
+
+/// Checks 0 < ε < 1.
+func requireOpenUnitInterval(_ value: Double, name: String) throws {
+  guard value > 0, value < 1, value.isFinite else {
+    throw TheoryError.parameterOutOfRange(name: name, value: "\(value)", allowed: "must lie strictly between 0 and 1")
+  }
+}
+
+/// Checks an integer lower bound.
+func requireAtLeast(_ value: Int, _ minimum: Int, name: String, why: String = "") throws {
+  guard value >= minimum else {
+    throw TheoryError.parameterOutOfRange(
+      name: name, value: "\(value)", allowed: "must be at least \(minimum)\(why.isEmpty ? "" : " (\(why))")")
+  }
+}
+
+/// Checks an angle in degrees.
+func requireAngle(_ degrees: Double) throws {
+  guard degrees.isFinite, degrees >= 0, degrees <= 90 else {
+    throw TheoryError.parameterOutOfRange(name: "angle", value: "\(degrees)", allowed: "must lie in [0, 90] degrees")
+  }
+}
+
+/// The unit vector e_i in R^d.
+func unitVector(_ i: Int, _ d: Int) -> [Double] {
+  var v = [Double](repeating: 0, count: d)
+  v[i] = 1
+  return v
+}
+
+/// n samples x = Bᵀz, z ~ N(0, I_k/k) of the average-case model (Mahdaviyeh et al., Eq. 5).
+func gaussianSamples(basis: Matrix<Double>, count n: Int, using stream: inout RandomStream) throws
+  -> Matrix<Double>
+{
+  let z = Matrix<Double>.gaussian(
+    rows: n, columns: basis.rows, standardDeviation: 1 / Double(basis.rows).squareRoot(),
+    using: &stream)
+  return try linalg { try z * basis }
+}

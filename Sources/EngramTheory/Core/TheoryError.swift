@@ -1,0 +1,69 @@
+import EngramLinalg
+
+/// Errors from the theory engine; each says which input is wrong and how to fix it.
+public enum TheoryError: Error, Equatable, Sendable, CustomStringConvertible {
+  /// A field of a task-sequence spec is missing, malformed or inconsistent.
+  case invalidSpec(file: String?, field: String, problem: String)
+  /// A numeric parameter outside its allowed range.
+  case parameterOutOfRange(name: String, value: String, allowed: String)
+  /// A construction name Engram does not know.
+  case unknownConstruction(name: String, valid: [String])
+  /// More replay samples requested than the source task has.
+  case memoryTooLarge(requested: Int, available: Int, task: Int)
+  /// A parameter that the chosen construction or command does not use.
+  case unsupportedParameter(name: String, context: String, hint: String)
+  /// A linear-algebra failure underneath.
+  case linearAlgebra(LinalgError)
+
+  public var description: String {
+    switch self {
+    case .invalidSpec(let file, let field, let problem):
+      return "\(file.map { "\($0): " } ?? "")\(field): \(problem)"
+    case .parameterOutOfRange(let name, let value, let allowed):
+      return "\(name) = \(value) is out of range: \(allowed)"
+    case .unknownConstruction(let name, let valid):
+      let hint = nearest(to: name, in: valid).map { " (did you mean '\($0)'?)" } ?? ""
+      return
+        "unknown construction '\(name)'\(hint); valid constructions: \(valid.joined(separator: ", "))"
+    case .memoryTooLarge(let requested, let available, let task):
+      return
+        "memory = \(requested) is larger than the \(available) samples of task \(task); choose a memory of at most \(available)"
+    case .unsupportedParameter(let name, let context, let hint):
+      return "\(name) does not apply to \(context); \(hint)"
+    case .linearAlgebra(let error):
+      return error.description
+    }
+  }
+}
+
+/// The candidate closest to `word` by edit distance, if it is close enough to be a typo.
+public func nearest(to word: String, in candidates: [String]) -> String? {
+  let scored = candidates.map { ($0, editDistance(word.lowercased(), $0.lowercased())) }
+  guard let best = scored.min(by: { $0.1 < $1.1 }) else { return nil }
+  return best.1 <= max(2, word.count / 3) ? best.0 : nil
+}
+
+/// Levenshtein distance between two strings.
+func editDistance(_ a: String, _ b: String) -> Int {
+  let a = Array(a)
+  let b = Array(b)
+  if a.isEmpty { return b.count }
+  if b.isEmpty { return a.count }
+  var previous = Array(0...b.count)
+  var current = previous
+  for i in 1...a.count {
+    current[0] = i
+    for j in 1...b.count {
+      let substitution = previous[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1)
+      current[j] = min(previous[j] + 1, current[j - 1] + 1, substitution)
+    }
+    swap(&previous, &current)
+  }
+  return previous[b.count]
+}
+
+/// Runs a linear-algebra call, turning its error into `TheoryError.linearAlgebra`.
+@inline(__always)
+func linalg<T>(_ body: () throws -> T) throws -> T {
+  do { return try body() } catch let error as LinalgError { throw TheoryError.linearAlgebra(error) }
+}

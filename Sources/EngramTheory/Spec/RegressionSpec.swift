@@ -1,0 +1,199 @@
+import EngramLinalg
+import Foundation
+
+/// A task sequence read from a JSON spec file, the input of `engram theory forgetting`.
+///
+/// ```json
+/// {"w_star": [0, 1],
+///  "tasks": [{"rows": [[1, 0]]}, {"rows": [[0.7071, 0.7071]]}],
+///  "replay": {"task": 1, "rows": [[1, 0]]},
+///  "order": [0, 1]}
+/// ```
+/// `replay` and `order` are optional; `order` lists 0-based task indices and defaults to each
+/// task once; replay rows are stacked under their task's rows every time it is trained.
+/// Labels are y = X·w\*. Unknown keys are errors (with a suggestion), as are ragged rows,
+/// widths that differ from w_star, empty tasks and non-finite numbers.
+public struct RegressionSpec: Sendable, Equatable {
+  /// The tasks and ground truth.
+  public let sequence: TaskSequence
+  /// The training order (task indices).
+  public let order: [Int]
+  /// The replay, if any.
+  public let replay: Replay?
+
+  /// Creates a spec from its parts.
+  /// - Throws: `TheoryError.invalidSpec` when the order or replay do not fit the sequence.
+  public init(sequence: TaskSequence, order: [Int]? = nil, replay: Replay? = nil) throws {
+    let order = order ?? Array(0..<sequence.count)
+    _ = try TaskOrder.explicit(order).indices(taskCount: sequence.count)
+    try replay?.validate(against: sequence, order: order)
+    self.sequence = sequence
+    self.order = order
+    self.replay = replay
+  }
+
+  /// Reads a spec file.
+  /// - Throws: `TheoryError.invalidSpec` naming the file and field.
+  public init(contentsOf url: URL) throws {
+    let data: Data
+    do {
+      data = try Data(contentsOf: url)
+    } catch {
+      throw TheoryError.invalidSpec(
+        file: url.path, field: "(file)", problem: "cannot be read (\(error.localizedDescription)); check the path")
+    }
+    try self.init(json: data, file: url.lastPathComponent)
+  }
+
+  /// Parses spec JSON; `file` names the source in error messages.
+  /// - Throws: `TheoryError.invalidSpec` naming the file and field.
+  public init(json data: Data, file: String? = nil) throws {
+    do {
+      try self.init(document: try JSONValue.parse(data, file: file))
+    } catch TheoryError.invalidSpec(nil, let field, let problem) {
+      throw TheoryError.invalidSpec(file: file, field: field, problem: problem)
+    }
+  }
+
+  /// Field names a spec may contain.
+  public static let keys = ["w_star", "tasks", "replay", "order"]
+
+  init(document: JSONValue) throws {
+    let root = try SpecReader.object(document, at: "(document)", allowed: Self.keys)
+    guard let wValue = root["w_star"] else {
+      throw TheoryError.invalidSpec(file: nil, field: "w_star", problem: "is missing; give the ground-truth weights as an array of numbers")
+    }
+    let wStar = try SpecReader.vector(wValue, at: "w_star")
+    guard let tasksValue = root["tasks"] else {
+      throw TheoryError.invalidSpec(file: nil, field: "tasks", problem: "is missing; give an array of {\"rows\": [[...], ...]} objects")
+    }
+    guard case .array(let taskValues) = tasksValue else {
+      throw TheoryError.invalidSpec(file: nil, field: "tasks", problem: "must be an array of tasks, not \(tasksValue.kind)")
+    }
+    let tasks = try taskValues.enumerated().map { t, value in
+      let task = try SpecReader.object(value, at: "tasks[\(t)]", allowed: ["rows"])
+      guard let rows = task["rows"] else {
+        throw TheoryError.invalidSpec(file: nil, field: "tasks[\(t)].rows", problem: "is missing; give the task's samples as an array of rows")
+      }
+      return try SpecReader.matrix(rows, at: "tasks[\(t)].rows", width: wStar.count)
+    }
+    let sequence = try TaskSequence(tasks: tasks, groundTruth: wStar)
+    var order: [Int]? = nil
+    if let orderValue = root["order"] {
+      order = try SpecReader.indices(orderValue, at: "order")
+    }
+    var replay: Replay? = nil
+    if let replayValue = root["replay"] {
+      let fields = try SpecReader.object(replayValue, at: "replay", allowed: ["task", "rows"])
+      guard let taskValue = fields["task"] else {
+        throw TheoryError.invalidSpec(file: nil, field: "replay.task", problem: "is missing; give the index of the task that replays")
+      }
+      guard let rowsValue = fields["rows"] else {
+        throw TheoryError.invalidSpec(file: nil, field: "replay.rows", problem: "is missing; give the replayed samples as an array of rows")
+      }
+      let task = try SpecReader.index(taskValue, at: "replay.task")
+      replay = Replay(task: task, rows: try SpecReader.matrix(rowsValue, at: "replay.rows", width: wStar.count))
+    }
+    try self.init(sequence: sequence, order: order, replay: replay)
+  }
+
+  private struct TaskDocument: Encodable {
+    let rows: [[Double]]
+  }
+
+  private struct ReplayDocument: Encodable {
+    let task: Int
+    let rows: [[Double]]
+  }
+
+  private enum CodingKeys: String, CodingKey {
+    case wStar = "w_star"
+    case tasks, replay, order
+  }
+}
+
+extension RegressionSpec: Encodable {
+  /// Writes the spec in the format `init(json:)` reads.
+  public func encode(to encoder: Encoder) throws {
+    var c = encoder.container(keyedBy: CodingKeys.self)
+    try c.encode(sequence.groundTruth, forKey: .wStar)
+    try c.encode(sequence.tasks.map { TaskDocument(rows: $0.rowArrays) }, forKey: .tasks)
+    if let replay {
+      try c.encode(ReplayDocument(task: replay.task, rows: replay.rows.rowArrays), forKey: .replay)
+    }
+    try c.encode(order, forKey: .order)
+  }
+}
+
+/// Field-by-field checks that turn a `JSONValue` into typed values with precise messages.
+enum SpecReader {
+  static func object(_ value: JSONValue, at path: String, allowed: [String]) throws -> [String: JSONValue] {
+    guard case .object(let fields) = value else {
+      throw TheoryError.invalidSpec(file: nil, field: path, problem: "must be a JSON object, not \(value.kind)")
+    }
+    for key in fields.keys.sorted() where !allowed.contains(key) {
+      let hint = nearest(to: key, in: allowed).map { "did you mean '\($0)'? " } ?? ""
+      let field = path == "(document)" ? key : "\(path).\(key)"
+      throw TheoryError.invalidSpec(
+        file: nil, field: field,
+        problem: "is not a known key; \(hint)valid keys: \(allowed.joined(separator: ", "))")
+    }
+    return fields
+  }
+
+  static func number(_ value: JSONValue, at path: String) throws -> Double {
+    guard case .number(let x) = value else {
+      throw TheoryError.invalidSpec(file: nil, field: path, problem: "must be a number, not \(value.kind)")
+    }
+    guard x.isFinite else {
+      throw TheoryError.invalidSpec(file: nil, field: path, problem: "is not finite; use a finite number")
+    }
+    return x
+  }
+
+  static func vector(_ value: JSONValue, at path: String) throws -> [Double] {
+    guard case .array(let items) = value else {
+      throw TheoryError.invalidSpec(file: nil, field: path, problem: "must be an array of numbers, not \(value.kind)")
+    }
+    guard !items.isEmpty else {
+      throw TheoryError.invalidSpec(file: nil, field: path, problem: "is empty; give at least one number")
+    }
+    return try items.enumerated().map { try number($1, at: "\(path)[\($0)]") }
+  }
+
+  static func matrix(_ value: JSONValue, at path: String, width: Int) throws -> Matrix<Double> {
+    guard case .array(let rowValues) = value else {
+      throw TheoryError.invalidSpec(file: nil, field: path, problem: "must be an array of rows, not \(value.kind)")
+    }
+    guard !rowValues.isEmpty else {
+      throw TheoryError.invalidSpec(file: nil, field: path, problem: "is empty; a task needs at least one sample")
+    }
+    var flat: [Double] = []
+    flat.reserveCapacity(rowValues.count * width)
+    for (i, rowValue) in rowValues.enumerated() {
+      let row = try vector(rowValue, at: "\(path)[\(i)]")
+      guard row.count == width else {
+        throw TheoryError.invalidSpec(
+          file: nil, field: "\(path)[\(i)]",
+          problem: "has \(row.count) entries but w_star has \(width); every row needs one entry per feature")
+      }
+      flat.append(contentsOf: row)
+    }
+    return try linalg { try Matrix(rows: rowValues.count, columns: width, elements: flat) }
+  }
+
+  static func index(_ value: JSONValue, at path: String) throws -> Int {
+    let x = try number(value, at: path)
+    guard x == x.rounded(), x >= 0, x < Double(Int32.max) else {
+      throw TheoryError.invalidSpec(file: nil, field: path, problem: "must be a whole number ≥ 0 (a 0-based task index), not \(x)")
+    }
+    return Int(x)
+  }
+
+  static func indices(_ value: JSONValue, at path: String) throws -> [Int] {
+    guard case .array(let items) = value else {
+      throw TheoryError.invalidSpec(file: nil, field: path, problem: "must be an array of task indices, not \(value.kind)")
+    }
+    return try items.enumerated().map { try index($1, at: "\(path)[\($0)]") }
+  }
+}

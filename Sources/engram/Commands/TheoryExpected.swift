@@ -1,0 +1,180 @@
+import ArgumentParser
+import EngramLinalg
+import EngramTheory
+import Foundation
+
+/// `engram theory expected`: expected forgetting with and without m random replay samples.
+struct TheoryExpected: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "expected",
+    abstract: "Expected forgetting with and without replay of m random samples of an earlier task.",
+    discussion: """
+      Give a built-in --construction (w* scaled so that a = 1: values for another w* are these \
+      times a²) or your own --spec. The expectation is over the replayed samples: exact by \
+      enumeration when there are at most --draws possible memories, else Monte Carlo with \
+      the standard error shown. Without replay the value is exact. Forgetting is measured as \
+      in the construction's paper (training samples for worst-case/two-lines/Evron, the \
+      expectation over test samples otherwise); --measure overrides it.
+      --json prints {"expected_forgetting", "expected_forgetting_no_replay", "ratio", \
+      "stderr", ...}; ratio is null when nothing is forgotten without replay.
+      """)
+
+  @OptionGroup var shape: ConstructionOptions
+
+  @Option(help: "A task-sequence spec (JSON) instead of a construction.")
+  var spec: String?
+
+  @Option(help: "With --spec: the task whose samples are replayed (0-based).")
+  var from: Int = 0
+
+  @Option(help: "With --spec: the task that replays them (default: the last task trained).")
+  var into: Int?
+
+  @Option(help: "Replayed samples m.")
+  var memory: Int = 1
+
+  @Option(help: "random (expectation over memories), greedy-min or greedy-max (one chosen memory; needs a pool of rows).")
+  var policy: ReplayPolicy = .random
+
+  @Option(help: "Monte Carlo draws (memories averaged).")
+  var draws: Int = 1000
+
+  @Option(help: "Seed for task samples and replay draws.")
+  var seed: UInt64 = 0
+
+  @Option(help: "expected-test or training-samples (default: the construction's).")
+  var measure: ForgettingMeasure?
+
+  @Option(help: "m25 or e22 (default: the construction's).")
+  var normalization: ForgettingNormalization?
+
+  @Flag(help: "Print one JSON object instead of a table.")
+  var json = false
+
+  @OptionGroup var common: TheoryCommonOptions
+
+  struct Report: Encodable {
+    let expected_forgetting: Double
+    let expected_forgetting_no_replay: Double
+    let ratio: Double?
+    let stderr: Double
+    let memory: Int
+    let draws: Int
+    let method: String
+    let source: String
+    let measure: String
+    let normalization: String
+    let closed_form: Double?
+    let closed_form_no_replay: Double?
+    let policy: String
+    let chosen_rows: [Int]?
+
+    func encode(to encoder: Encoder) throws {
+      var c = encoder.container(keyedBy: CodingKeys.self)
+      try c.encode(expected_forgetting, forKey: .expected_forgetting)
+      try c.encode(expected_forgetting_no_replay, forKey: .expected_forgetting_no_replay)
+      try c.encode(ratio, forKey: .ratio)
+      try c.encode(stderr, forKey: .stderr)
+      try c.encode(memory, forKey: .memory)
+      try c.encode(draws, forKey: .draws)
+      try c.encode(method, forKey: .method)
+      try c.encode(source, forKey: .source)
+      try c.encode(measure, forKey: .measure)
+      try c.encode(normalization, forKey: .normalization)
+      try c.encode(closed_form, forKey: .closed_form)
+      try c.encode(closed_form_no_replay, forKey: .closed_form_no_replay)
+      try c.encode(policy, forKey: .policy)
+      try c.encode(chosen_rows, forKey: .chosen_rows)
+    }
+
+    enum CodingKeys: String, CodingKey {
+      case expected_forgetting, expected_forgetting_no_replay, ratio, stderr, memory, draws
+      case method, source, measure, normalization, closed_form, closed_form_no_replay, policy
+      case chosen_rows
+    }
+  }
+
+  func run() throws {
+    try reportingErrors {
+      common.apply()
+      let streams = RandomStreams(seed: seed)
+      let experiment: ReplayExperiment
+      var closedForm: Double? = nil
+      var closedFormNoReplay: Double? = nil
+      let source: String
+      if let spec {
+        guard shape.construction == nil else {
+          throw CommandError(message: "give either --construction or --spec, not both")
+        }
+        let parsed = try RegressionSpec(contentsOf: URL(fileURLWithPath: spec))
+        guard from >= 0, from < parsed.sequence.count else {
+          throw CommandError(message: "--from \(from) is not a task of \(spec) (it has \(parsed.sequence.count))")
+        }
+        experiment = try ReplayExperiment(
+          sequence: parsed.sequence, order: parsed.order, replayTask: into ?? parsed.order.last ?? 0,
+          pool: .rows(parsed.sequence.tasks[from]), poolTask: from,
+          measure: measure ?? .trainingSamples, normalization: normalization ?? .m25)
+        source = spec
+      } else {
+        try shape.requireSingleValues()
+        var noise = streams.stream(.noise)
+        let instance = try shape.build().instance(using: &noise)
+        experiment = try instance.experiment(measure: measure, normalization: normalization)
+        let sameMeasure = experiment.measure == instance.measure && experiment.normalization == instance.normalization
+        if sameMeasure {
+          closedForm = instance.closedFormReplay[memory]
+          closedFormNoReplay = instance.closedFormNoReplay
+        }
+        source = instance.name
+      }
+      var replay = streams.stream(.replay, worker: memory)
+      var chosen: ChosenMemory? = nil
+      let estimate: ExpectationEstimate
+      if policy == .random {
+        estimate = try experiment.expectedForgetting(memory: memory, draws: draws, using: &replay)
+      } else {
+        let memoryChoice = try experiment.chooseMemory(size: memory, policy: policy)
+        chosen = memoryChoice
+        estimate = ExpectationEstimate(mean: memoryChoice.forgetting, standardError: 0, draws: 1, method: .deterministic)
+        closedForm = nil
+      }
+      let baseline = experiment.noReplayForgetting
+      let point = SweepPoint(parameter: Double(memory), withReplay: estimate, noReplay: baseline)
+      let report = Report(
+        expected_forgetting: estimate.mean, expected_forgetting_no_replay: baseline,
+        ratio: point.ratio, stderr: estimate.standardError, memory: memory, draws: estimate.draws,
+        method: estimate.method.rawValue, source: source, measure: experiment.measure.rawValue,
+        normalization: experiment.normalization.rawValue, closed_form: closedForm,
+        closed_form_no_replay: closedFormNoReplay, policy: policy.rawValue,
+        chosen_rows: chosen?.indices)
+      if json { return try printJSON(report) }
+      let how = policy == .random ? "random" : policy.rawValue
+      print("\(source): replay of m = \(memory) sample\(memory == 1 ? "" : "s") (\(how)) of task \(experiment.poolTask) into task \(experiment.replayTask)")
+      print("measure: \(report.measure), normalization: \(report.normalization), \(estimate.method.rawValue) over \(estimate.draws) memor\(estimate.draws == 1 ? "y" : "ies"), seed \(seed)")
+      if let chosen {
+        print("\(policy.rawValue) chose rows \(chosen.indices.map(String.init).joined(separator: ", ")) of task \(experiment.poolTask)")
+      }
+      print("")
+      var table = TextTable(["", "forgetting", "± stderr", "closed form"])
+      table.add(["without replay", formatted(baseline), "exact", formatted(closedFormNoReplay)])
+      table.add([
+        "with replay", formatted(estimate.mean),
+        estimate.standardError > 0 ? formatted(estimate.standardError, digits: 2) : "exact", formatted(closedForm),
+      ])
+      print(table.rendered)
+      print("")
+      print("ratio with/without: \(formatted(point.ratio, digits: 4))")
+      let annotated = SweepAnalysis.annotate([point])[0]
+      if annotated.harmful {
+        print(
+          estimate.standardError > 0
+            ? "Replay INCREASES forgetting here (by more than 1.96 standard errors)."
+            : "Replay INCREASES forgetting here (exactly).")
+      } else if estimate.mean < baseline {
+        print("Replay reduces forgetting here.")
+      } else {
+        print("No significant increase from replay here.")
+      }
+    }
+  }
+}

@@ -1,0 +1,30 @@
+import ArgumentParser
+import EngramLinalg
+import EngramTheory
+import Foundation
+
+/// Runs a command body; Engram's own errors become one line on stderr and exit status 1.
+///
+/// Argument-parser errors (unknown flags, bad values) keep the parser's usage message and
+/// status 64. Only the CLI maps errors to exit codes.
+func reportingErrors(_ body: () throws -> Void) throws {
+  do {
+    try body()
+  } catch let error as TheoryError {
+    fail(error.description)
+  } catch let error as LinalgError {
+    fail(error.description)
+  } catch let error as CommandError {
+    fail(error.message)
+  }
+}
+
+/// An error found by the CLI itself (e.g. an option combination).
+struct CommandError: Error {
+  let message: String
+}
+
+private func fail(_ message: String) -> Never {
+  FileHandle.standardError.write(Data("error: \(message)\n".utf8))
+  exit(1)
+}

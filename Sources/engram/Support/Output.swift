@@ -1,0 +1,80 @@
+import Foundation
+
+/// Writes an `Encodable` value as one line of JSON on stdout, keys sorted.
+///
+/// JSONEncoder writes doubles in shortest round-trip form, so values survive a round trip
+/// through Python's `json` or R's `jsonlite` exactly; sorted keys keep the text stable.
+func printJSON<T: Encodable>(_ value: T) throws {
+  let encoder = JSONEncoder()
+  encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+  let data = try encoder.encode(value)
+  print(String(decoding: data, as: UTF8.self))
+}
+
+/// Formats a number for tables: 6 significant digits, "—" for nil, and "≈0" below 1e-20,
+/// where theory values are rounding residue of an exact zero (the JSON keeps the raw value).
+func formatted(_ x: Double?, digits: Int = 6) -> String {
+  guard let x else { return "—" }
+  if x == 0 { return "0" }
+  if abs(x) < 1e-20 { return "≈0" }
+  if abs(x) >= 1e-4 && abs(x) < 1e6 { return String(format: "%.\(digits)g", x) }
+  return String(format: "%.\(digits - 1)e", x)
+}
+
+/// A plain-text table with aligned columns.
+struct TextTable {
+  var header: [String]
+  var rows: [[String]] = []
+
+  init(_ header: [String]) {
+    self.header = header
+  }
+
+  mutating func add(_ row: [String]) {
+    rows.append(row)
+  }
+
+  var rendered: String {
+    let all = [header] + rows
+    let widths = header.indices.map { i in all.map { $0.indices.contains(i) ? $0[i].count : 0 }.max() ?? 0 }
+    func line(_ cells: [String]) -> String {
+      cells.enumerated().map { i, cell in
+        cell.padding(toLength: widths[i], withPad: " ", startingAt: 0)
+      }.joined(separator: "  ").replacingOccurrences(of: "\\s+$", with: "", options: .regularExpression)
+    }
+    let rule = widths.map { String(repeating: "-", count: $0) }.joined(separator: "  ")
+    return ([line(header), rule] + rows.map(line)).joined(separator: "\n")
+  }
+}
+
+/// Progress for long work on stderr: a redrawn bar with rate and ETA on a terminal, a plain
+/// line per step otherwise (so logs stay readable).
+struct ProgressReporter {
+  let label: String
+  let isTerminal = isatty(STDERR_FILENO) != 0
+  let start = Date()
+  var quiet = false
+
+  init(label: String, quiet: Bool = false) {
+    self.label = label
+    self.quiet = quiet
+  }
+
+  func update(_ done: Int, _ total: Int) {
+    guard !quiet else { return }
+    let elapsed = Date().timeIntervalSince(start)
+    let rate = elapsed > 0 ? Double(done) / elapsed : 0
+    let remaining = rate > 0 ? Double(total - done) / rate : 0
+    if isTerminal {
+      let width = 24
+      let filled = total > 0 ? width * done / total : width
+      let bar = String(repeating: "#", count: filled) + String(repeating: ".", count: width - filled)
+      let text = String(format: "\r%@ [%@] %d/%d  %.1f/s  ETA %.0fs ", label, bar, done, total, rate, remaining)
+      FileHandle.standardError.write(Data(text.utf8))
+      if done == total { FileHandle.standardError.write(Data("\n".utf8)) }
+    } else {
+      let text = String(format: "%@: %d/%d (%.1fs)\n", label, done, total, elapsed)
+      FileHandle.standardError.write(Data(text.utf8))
+    }
+  }
+}
