@@ -67,8 +67,9 @@ public struct ExpectationEstimate: Sendable, Equatable, Codable {
     self.method = method
   }
 
-  /// An estimate from a list of values.
-  static func monteCarlo(_ values: [Double]) -> ExpectationEstimate {
+  /// The Monte Carlo estimate from sampled values: their mean, with standard error s/√n
+  /// (s the sample standard deviation, n − 1 in its denominator).
+  public static func monteCarlo(_ values: [Double]) -> ExpectationEstimate {
     let n = Double(values.count)
     let mean = values.reduce(0, +) / n
     let variance =

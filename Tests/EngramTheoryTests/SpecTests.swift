@@ -1,0 +1,51 @@
+import EngramLinalg
+import EngramTheory
+import Foundation
+import Testing
+
+func parse(_ text: String) throws -> RegressionSpec {
+  try RegressionSpec(json: Data(text.utf8), file: "spec.json")
+}
+
+func specError(_ text: String) -> String? {
+  do {
+    _ = try parse(text)
+    return nil
+  } catch {
+    return "\(error)"
+  }
+}
+
+@Suite("Spec files")
+struct SpecTests {
+  @Test("a full spec parses, and encoding then parsing gives it back")
+  func roundTrip() throws {
+    let spec = try parse(#"{"w_star": [0.6, 0.8], "tasks": [{"rows": [[1, 0]]}, {"rows": [[0.6, 0.8], [1, 1]]}], "replay": {"task": 1, "rows": [[1, 0]]}, "order": [0, 1, 0]}"#)
+    #expect(spec.sequence.count == 2 && spec.order == [0, 1, 0] && spec.replay?.rows.rows == 1)
+    let again = try RegressionSpec(json: try JSONEncoder().encode(spec))
+    #expect(again == spec)
+  }
+
+  @Test(
+    "bad specs get one message naming the file, the field and the fix",
+    arguments: [
+      (#"{"w_star": [1, 2], "tasks": [{"rows": [[1, 0], [1]]}]}"#, "spec.json: tasks[0].rows[1]: has 1 entries but w_star has 2"),
+      (#"{"w_star": [1, 2], "tasks": [{"rows": [[1, 0, 3]]}]}"#, "spec.json: tasks[0].rows[0]: has 3 entries but w_star has 2"),
+      (#"{"w_star": [1, 2], "tasks": [{"rows": []}]}"#, "spec.json: tasks[0].rows: is empty; a task needs at least one sample"),
+      (#"{"w_star": [1, 2], "tasks": []}"#, "spec.json: tasks: is empty; give at least one task"),
+      (#"{"w_star": [1, 2], "taks": []}"#, "spec.json: taks: is not a known key; did you mean 'tasks'?"),
+      (#"{"w_star": [1, 2], "tasks": [{"rows": [[1e999, 0]]}]}"#, "spec.json: tasks[0].rows[0][0]: holds"),
+      (#"{"w_star": [1, "x"], "tasks": [{"rows": [[1, 0]]}]}"#, "spec.json: w_star[1]: must be a number, not a string"),
+      (#"{"tasks": [{"rows": [[1, 0]]}]}"#, "spec.json: w_star: is missing"),
+      (#"{"w_star": [1, 2], "tasks": [{"rows": [[1, 0]]}], "order": [0, 3]}"#, "spec.json: order[1]: task index 3 does not exist"),
+      (#"{"w_star": [1, 2], "tasks": [{"rows": [[1, 0]]}, {"rows": [[0, 1]]}], "order": [0], "replay": {"task": 1, "rows": [[1, 0]]}}"#, "spec.json: replay.task: task 1 is never trained"),
+      (#"{"w_star": [1, 2], "tasks": [{"rows": [[1, 0]]}], "replay": {"task": 0, "rows": [[1, 0, 0]]}}"#, "spec.json: replay.rows[0]: has 3 entries"),
+      (#"{"w_star": [1, 2], "tasks": [{"rowz": [[1, 0]]}]}"#, "spec.json: tasks[0].rowz: is not a known key; did you mean 'rows'?"),
+      (#"{"w_star": [1, 2], "tasks": [{"rows": [[1, 0]]}"#, "spec.json: (document): is not valid JSON"),
+      (#"{"w_star": [1, 2], "tasks": [{"rows": [[1, 0]]}], "order": [0.5]}"#, "spec.json: order[0]: must be a whole number"),
+    ])
+  func badSpecs(text: String, message: String) {
+    let error = specError(text)
+    #expect(error?.hasPrefix(message) == true, "got: \(error ?? "no error")")
+  }
+}
