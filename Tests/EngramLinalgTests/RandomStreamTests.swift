@@ -1,3 +1,4 @@
+import Foundation
 import EngramLinalg
 import Testing
 
@@ -66,5 +67,25 @@ struct RandomStreamTests {
     }
     // Each index is picked with probability 0.3: mean 3000, sd ≈ 46; allow 5 sd.
     #expect(counts.allSatisfy { abs($0 - 3000) < 230 })
+  }
+}
+
+@Suite("Ziggurat normal")
+struct ZigguratTests {
+  /// Φ(x) by erfc, to compare the empirical distribution function against.
+  func phi(_ x: Double) -> Double { 0.5 * erfc(-x / 2.0.squareRoot()) }
+
+  @Test("the empirical CDF matches Φ, tails included, within 5 binomial standard errors")
+  func distribution() {
+    var s = RandomStream(seed: 12)
+    let n = 400_000
+    var buffer = [Double](repeating: 0, count: n)
+    buffer.withUnsafeMutableBufferPointer { s.fillGaussian($0) }
+    for x in [-4.0, -3.7, -2.5, -1, -0.3, 0, 0.7, 1.5, 3, 3.7, 4.2] {
+      let p = phi(x)
+      let observed = Double(buffer.filter { $0 <= x }.count) / Double(n)
+      let se = (p * (1 - p) / Double(n)).squareRoot()
+      #expect(abs(observed - p) < 5 * se + 1e-6, "at x = \(x): \(observed) vs \(p)")
+    }
   }
 }

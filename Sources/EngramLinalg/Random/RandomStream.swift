@@ -52,26 +52,18 @@ public struct RandomStream: RandomNumberGenerator, Sendable {
     return Int(product.high)
   }
 
-  /// A standard normal draw (Box–Muller; one of the pair is discarded so that the stream's
-  /// position depends only on the number of calls).
+  /// A standard normal draw (ziggurat method; see `Ziggurat`).
   public mutating func nextGaussian() -> Double {
-    let u1 = 1 - nextUniform()  // (0, 1], so log is finite
-    let u2 = nextUniform()
-    return (-2 * log(u1)).squareRoot() * cos(2 * .pi * u2)
+    nextZigguratNormal(.standard)
   }
 
-  /// Fills a buffer with N(0, σ²) draws, using both Box–Muller outputs.
+  /// Fills a buffer with N(0, σ²) draws.
   public mutating func fillGaussian(
     _ buffer: UnsafeMutableBufferPointer<Double>, standardDeviation: Double = 1
   ) {
-    var i = 0
-    while i < buffer.count {
-      let u1 = 1 - nextUniform()
-      let u2 = nextUniform()
-      let radius = (-2 * log(u1)).squareRoot() * standardDeviation
-      buffer[i] = radius * cos(2 * .pi * u2)
-      if i + 1 < buffer.count { buffer[i + 1] = radius * sin(2 * .pi * u2) }
-      i += 2
+    let table = Ziggurat.standard
+    for i in buffer.indices {
+      buffer[i] = nextZigguratNormal(table) * standardDeviation
     }
   }
 

@@ -1,0 +1,16 @@
+// swift-tools-version:6.0
+// Engram's benchmarks: a separate package, always built in release (see README.md).
+import PackageDescription
+
+let package = Package(
+  name: "EngramBench",
+  platforms: [.macOS(.v14)],
+  dependencies: [.package(name: "Engram", path: "..")],
+  targets: [
+    .target(name: "BenchSupport", path: "Sources/BenchSupport"),
+    .executableTarget(
+      name: "theory",
+      dependencies: ["BenchSupport", .product(name: "EngramTheory", package: "Engram")],
+      path: "Sources/theory"),
+  ]
+)
