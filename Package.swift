@@ -10,7 +10,7 @@ let package = Package(
     .executable(name: "engram", targets: ["engram"]),
   ],
   dependencies: [
-    .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+    .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0")
   ],
   targets: [
     // OpenBLAS (CBLAS) + LAPACKE from Debian on Linux; Accelerate on Apple platforms.
@@ -19,7 +19,8 @@ let package = Package(
       linkerSettings: [
         .linkedLibrary("openblas", .when(platforms: [.linux])),
         .linkedLibrary("lapacke", .when(platforms: [.linux])),
-        .linkedFramework("Accelerate", .when(platforms: [.macOS, .iOS, .tvOS, .watchOS, .visionOS])),
+        .linkedFramework(
+          "Accelerate", .when(platforms: [.macOS, .iOS, .tvOS, .watchOS, .visionOS])),
       ]
     ),
     .target(name: "EngramLinalg", dependencies: ["CLinearAlgebra"]),

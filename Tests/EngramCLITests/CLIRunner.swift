@@ -33,7 +33,8 @@ enum CLI {
 
   /// Writes `text` to a fresh temporary file and returns its path.
   static func temporaryFile(_ text: String, name: String = "spec.json") throws -> String {
-    let dir = FileManager.default.temporaryDirectory.appendingPathComponent("engram-cli-\(UUID().uuidString)")
+    let dir = FileManager.default.temporaryDirectory.appendingPathComponent(
+      "engram-cli-\(UUID().uuidString)")
     try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
     let url = dir.appendingPathComponent(name)
     try Data(text.utf8).write(to: url)
@@ -41,4 +42,5 @@ enum CLI {
   }
 }
 
-let o1Spec = #"{"w_star": [0.6, 0.8], "tasks": [{"rows": [[1, 0]]}, {"rows": [[0.7071067811865476, 0.7071067811865476]]}]}"#
+let o1Spec =
+  #"{"w_star": [0.6, 0.8], "tasks": [{"rows": [[1, 0]]}, {"rows": [[0.7071067811865476, 0.7071067811865476]]}]}"#

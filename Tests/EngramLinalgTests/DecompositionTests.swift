@@ -17,7 +17,8 @@ func diagonal(_ values: [Double], rows: Int, columns: Int) -> Matrix<Double> {
 
 @Suite("Decompositions")
 struct DecompositionTests {
-  @Test("thin and full SVD reconstruct A with orthonormal factors", arguments: [(3, 5), (5, 3), (4, 4)])
+  @Test(
+    "thin and full SVD reconstruct A with orthonormal factors", arguments: [(3, 5), (5, 3), (4, 4)])
   func svdReconstructs(shape: (Int, Int)) throws {
     let a = randomMatrix(shape.0, shape.1, seed: 20)
     for full in [false, true] {
@@ -77,7 +78,8 @@ struct DecompositionTests {
     #expect(zip(solution.solution, viaPinv).allSatisfy { abs($0 - $1) < decompositionTolerance })
     // Minimum norm ⟺ no component in the null space.
     let null = try a.nullSpaceBasis()
-    #expect(try null.multiplied(by: solution.solution).allSatisfy { abs($0) < decompositionTolerance })
+    #expect(
+      try null.multiplied(by: solution.solution).allSatisfy { abs($0) < decompositionTolerance })
   }
 
   @Test("least squares of an inconsistent system gives the normal-equation solution")

@@ -50,7 +50,10 @@ struct MatrixTests {
   func shapeMismatch() throws {
     let a = Matrix<Double>(rows: 2, columns: 3)
     let b = Matrix<Double>(rows: 2, columns: 3)
-    #expect(throws: LinalgError.shapeMismatch(operation: "multiply", left: .init(2, 3), right: .init(2, 3))) {
+    #expect(
+      throws: LinalgError.shapeMismatch(
+        operation: "multiply", left: .init(2, 3), right: .init(2, 3))
+    ) {
       try a * b
     }
     #expect(throws: LinalgError.self) { try a.multiplied(by: [1, 2]) }

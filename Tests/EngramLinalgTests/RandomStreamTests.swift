@@ -1,5 +1,5 @@
-import Foundation
 import EngramLinalg
+import Foundation
 import Testing
 
 @Suite("Random streams")

@@ -11,8 +11,11 @@ struct SubspaceTests {
     let null = try a.nullSpaceBasis()
     #expect(row.rows == 2 && null.rows == 4)
     let all = try row.appendingRows(of: null)
-    #expect(try all.multiplied(by: all, transposingOther: true).maxAbsoluteDifference(to: .identity(6)) < decompositionTolerance)
-    #expect(try a.multiplied(by: null, transposingOther: true).frobeniusNorm < decompositionTolerance)
+    #expect(
+      try all.multiplied(by: all, transposingOther: true).maxAbsoluteDifference(to: .identity(6))
+        < decompositionTolerance)
+    #expect(
+      try a.multiplied(by: null, transposingOther: true).frobeniusNorm < decompositionTolerance)
     // Each row of A is unchanged by the projection onto its row space.
     let projection = SubspaceProjection(orthonormalBasis: row)
     for i in 0..<a.rows {
@@ -40,10 +43,14 @@ struct SubspaceTests {
     let rank = try workspace.factor(a)
     #expect(rank == 2)
     let reused = SubspaceProjection(orthonormalBasis: workspace.basis(rank: rank)).matrix
-    #expect(reused.maxAbsoluteDifference(to: try SubspaceProjection(ontoRowSpaceOf: a).matrix) < decompositionTolerance)
+    #expect(
+      reused.maxAbsoluteDifference(to: try SubspaceProjection(ontoRowSpaceOf: a).matrix)
+        < decompositionTolerance)
   }
 
-  @Test("principal angles between two lines in the plane equal the angle between them", arguments: [0.0, 1e-9, 0.3, 1.0, Double.pi / 2])
+  @Test(
+    "principal angles between two lines in the plane equal the angle between them",
+    arguments: [0.0, 1e-9, 0.3, 1.0, Double.pi / 2])
   func lineAngles(theta: Double) throws {
     let x1 = try Matrix<Double>([[1, 0]])
     let x2 = try Matrix<Double>([[cos(theta), sin(theta)]])
@@ -65,7 +72,9 @@ struct SubspaceTests {
     #expect(angles.dixmier == angles.radians[0])
   }
 
-  @Test("oracle O4: row-space and null-space non-zero principal angles agree (Claim 19)", arguments: [1 as UInt64, 2, 3])
+  @Test(
+    "oracle O4: row-space and null-space non-zero principal angles agree (Claim 19)",
+    arguments: [1 as UInt64, 2, 3])
   func claim19(seed: UInt64) throws {
     let x1 = randomMatrix(3, 6, seed: seed)
     let x2 = randomMatrix(2, 6, seed: seed + 100)

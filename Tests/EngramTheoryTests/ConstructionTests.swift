@@ -5,11 +5,13 @@ import Testing
 
 @Suite("Constructions")
 struct ConstructionTests {
-  @Test("three-d: no replay gives ε²(1−ε²) exactly", arguments: [0.2, (1.0 / 63).squareRoot(), 0.5])
+  @Test(
+    "three-d: no replay gives ε²(1−ε²) exactly", arguments: [0.2, (1.0 / 63).squareRoot(), 0.5])
   func threeDNoReplay(epsilon: Double) throws {
     let built = try instance(.threeD(epsilon: epsilon, samples: 10))
     let experiment = try built.experiment()
-    #expect(abs(experiment.noReplayForgetting - epsilon * epsilon * (1 - epsilon * epsilon)) < exact)
+    #expect(
+      abs(experiment.noReplayForgetting - epsilon * epsilon * (1 - epsilon * epsilon)) < exact)
     // The literal min-norm path agrees with the projection path.
     let run = try ContinualRegression(sequence: built.sequence).train(order: [0, 1])
     #expect(abs(run.expectedTestForgetting() - experiment.noReplayForgetting) < exact)
@@ -37,7 +39,9 @@ struct ConstructionTests {
     let ratio = estimate.mean / (built.closedFormNoReplay ?? .nan)
     // Claim C.3 proves a ratio of at least 1.4; the exact value is √63/2 ≈ 3.97.
     #expect(ratio > 1.4)
-    #expect(abs(ratio - 63.0.squareRoot() / 2) < 4 * estimate.standardError / (built.closedFormNoReplay ?? 1))
+    #expect(
+      abs(ratio - 63.0.squareRoot() / 2) < 4 * estimate.standardError
+        / (built.closedFormNoReplay ?? 1))
   }
 
   @Test("subspace d = 50: ε²(1−ε²) without replay, zero once m ≥ d − 1 samples span task 1")
@@ -62,7 +66,9 @@ struct ConstructionTests {
     }
   }
 
-  @Test("hyperplanes: no-replay forgetting is c²(1 − c²), peaking at 45°", arguments: [0.0, 20, 45, 70, 90])
+  @Test(
+    "hyperplanes: no-replay forgetting is c²(1 − c²), peaking at 45°",
+    arguments: [0.0, 20, 45, 70, 90])
   func hyperplanes(degrees: Double) throws {
     let built = try instance(.hyperplanes(dimension: 10, angleDegrees: degrees, samples: 20))
     let c2 = pow(cos(degrees * .pi / 180), 2)
@@ -88,7 +94,10 @@ struct ConstructionTests {
 
   @Test("parameters out of range are rejected with their allowed range")
   func outOfRange() throws {
-    #expect(throws: TheoryError.parameterOutOfRange(name: "epsilon", value: "1.5", allowed: "must lie strictly between 0 and 1")) {
+    #expect(
+      throws: TheoryError.parameterOutOfRange(
+        name: "epsilon", value: "1.5", allowed: "must lie strictly between 0 and 1")
+    ) {
       try instance(.threeD(epsilon: 1.5, samples: 10))
     }
     #expect(throws: TheoryError.self) { try instance(.threeD(epsilon: 0, samples: 10)) }
@@ -96,7 +105,9 @@ struct ConstructionTests {
     #expect(throws: TheoryError.self) { try instance(.worstCase(tasks: 3, dimension: 2)) }
     #expect(throws: TheoryError.self) { try instance(.twoLines(angleDegrees: 91)) }
     #expect(throws: TheoryError.self) { try instance(.evronCyclic(iterations: 3)) }
-    #expect(throws: TheoryError.self) { try instance(.subspace(dimension: 10, epsilon: 0.3, samples: 5)) }
+    #expect(throws: TheoryError.self) {
+      try instance(.subspace(dimension: 10, epsilon: 0.3, samples: 5))
+    }
     let experiment = try instance(.threeD(epsilon: 0.2, samples: 10)).experiment()
     var stream = RandomStream(seed: 0)
     #expect(throws: TheoryError.memoryTooLarge(requested: 11, available: 10, task: 0)) {

@@ -17,7 +17,9 @@ struct EngineTests {
     #expect(try null.multiplied(by: step).allSatisfy { abs($0) < 1e-12 })
   }
 
-  @Test("the projection form matches the literal pseudo-inverse path, with and without replay", arguments: [ForgettingMeasure.expectedTest, .trainingSamples])
+  @Test(
+    "the projection form matches the literal pseudo-inverse path, with and without replay",
+    arguments: [ForgettingMeasure.expectedTest, .trainingSamples])
   func fastPathMatchesReference(measure: ForgettingMeasure) throws {
     let sequence = try randomSequence(taskRows: [3, 2, 4], dimension: 8, seed: 6)
     let order = [0, 2, 1, 0, 1]
@@ -31,11 +33,17 @@ struct EngineTests {
       let plain = try model.train(order: order)
       let replayed = try model.train(order: order, replay: Replay(task: 1, rows: memory))
       let value = { (run: RegressionRun) in
-        measure == .expectedTest ? run.expectedTestForgetting(normalization) : run.forgetting(normalization)
+        measure == .expectedTest
+          ? run.expectedTestForgetting(normalization) : run.forgetting(normalization)
       }
       #expect(abs(experiment.noReplayForgetting - value(plain)) < 1e-10)
       #expect(abs(try experiment.forgetting(replaying: memory) - value(replayed)) < 1e-10)
-      #expect(abs(try experiment.forgetting(replayingPoolRows: [1]) - value(try model.train(order: order, replay: Replay(task: 1, rows: memory.selectingRows([1]))))) < 1e-10)
+      #expect(
+        abs(
+          try experiment.forgetting(replayingPoolRows: [1])
+            - value(
+              try model.train(
+                order: order, replay: Replay(task: 1, rows: memory.selectingRows([1]))))) < 1e-10)
     }
   }
 
@@ -48,12 +56,16 @@ struct EngineTests {
     #expect(run.forgetting(.m25) > 1e-4)  // non-trivial, so the relation is not 0 = 0
   }
 
-  @Test("replaying rows inside the task's own span changes nothing; a memory equal to the pool is deterministic")
+  @Test(
+    "replaying rows inside the task's own span changes nothing; a memory equal to the pool is deterministic"
+  )
   func degenerateReplay() throws {
     let sequence = try randomSequence(taskRows: [2, 2], dimension: 5, seed: 9)
     let inside = try Matrix<Double>(converting: sequence.tasks[1].selectingRows([0]))
-    let experiment = try ReplayExperiment(sequence: sequence, order: [0, 1], replayTask: 1, pool: .rows(inside))
-    #expect(abs(try experiment.forgetting(replaying: inside) - experiment.noReplayForgetting) < 1e-13)
+    let experiment = try ReplayExperiment(
+      sequence: sequence, order: [0, 1], replayTask: 1, pool: .rows(inside))
+    #expect(
+      abs(try experiment.forgetting(replaying: inside) - experiment.noReplayForgetting) < 1e-13)
   }
 
   @Test("zero forgetting without replay implies zero with any replay (Mahdaviyeh et al. §3.3)")
@@ -61,7 +73,8 @@ struct EngineTests {
     let x1 = try Matrix<Double>([[1, 0, 0], [0, 1, 0]])
     let x2 = try Matrix<Double>([[0, 1, 0], [0, 0, 1]])
     let sequence = try TaskSequence(tasks: [x1, x2], groundTruth: [0.3, -0.2, 0.9])
-    let experiment = try ReplayExperiment(sequence: sequence, order: [0, 1], replayTask: 1, pool: .rows(x1))
+    let experiment = try ReplayExperiment(
+      sequence: sequence, order: [0, 1], replayTask: 1, pool: .rows(x1))
     #expect(experiment.noReplayForgetting < exact)
     var stream = RandomStream(seed: 1)
     #expect(try experiment.expectedForgetting(memory: 1, draws: 10, using: &stream).mean < exact)
@@ -70,7 +83,8 @@ struct EngineTests {
   @Test("enumeration averages every memory exactly")
   func enumeration() throws {
     let sequence = try randomSequence(taskRows: [4, 1], dimension: 6, seed: 10)
-    let experiment = try ReplayExperiment(sequence: sequence, order: [0, 1], replayTask: 1, pool: .rows(sequence.tasks[0]))
+    let experiment = try ReplayExperiment(
+      sequence: sequence, order: [0, 1], replayTask: 1, pool: .rows(sequence.tasks[0]))
     var stream = RandomStream(seed: 0)
     let estimate = try experiment.expectedForgetting(memory: 2, draws: 6, using: &stream)
     #expect(estimate.method == .enumeration && estimate.draws == 6)
@@ -88,7 +102,8 @@ struct EngineTests {
   func greedyPolicies() throws {
     let built = try instance(.worstCase(tasks: 3, dimension: 3))
     let experiment = try ReplayExperiment(
-      sequence: built.sequence, order: built.order, replayTask: 2, pool: .rows(built.sequence.tasks[1]),
+      sequence: built.sequence, order: built.order, replayTask: 2,
+      pool: .rows(built.sequence.tasks[1]),
       poolTask: 1, measure: .trainingSamples)
     let worst = try experiment.chooseMemory(size: 1, policy: .greedyMaximizing)
     let best = try experiment.chooseMemory(size: 1, policy: .greedyMinimizing)
@@ -105,7 +120,11 @@ struct EngineTests {
     var stream = RandomStream(seed: 3)
     let random = try TaskOrder.random(iterations: 50).indices(taskCount: 4, using: &stream)
     #expect(random.count == 50 && Set(random) == [0, 1, 2, 3])
-    #expect(throws: TheoryError.invalidSpec(file: nil, field: "order[1]", problem: "task index 5 does not exist; indices are 0-based and below 2")) {
+    #expect(
+      throws: TheoryError.invalidSpec(
+        file: nil, field: "order[1]",
+        problem: "task index 5 does not exist; indices are 0-based and below 2")
+    ) {
       try TaskOrder.explicit([0, 5]).indices(taskCount: 2)
     }
   }

@@ -5,7 +5,9 @@ import Testing
 
 @Suite("Expectations (Propositions 3.4 and 3.6)")
 struct ExpectationTests {
-  @Test("Proposition 3.4: ‖Π_t e‖² is the mean test loss over fresh samples X′ (k_t rows, E[X′ᵀX′] = Π_t)")
+  @Test(
+    "Proposition 3.4: ‖Π_t e‖² is the mean test loss over fresh samples X′ (k_t rows, E[X′ᵀX′] = Π_t)"
+  )
   func testSampleExpectation() throws {
     let built = try instance(.subspace(dimension: 8, epsilon: 0.3, samples: 10))
     let run = try ContinualRegression(sequence: built.sequence).train(order: [0, 1])
@@ -14,16 +16,21 @@ struct ExpectationTests {
     var stream = RandomStream(seed: 21)
     var values: [Double] = []
     for _ in 0..<4000 {
-      let z = Matrix<Double>.gaussian(rows: basis.rows, columns: basis.rows, standardDeviation: 1 / Double(basis.rows).squareRoot(), using: &stream)
+      let z = Matrix<Double>.gaussian(
+        rows: basis.rows, columns: basis.rows,
+        standardDeviation: 1 / Double(basis.rows).squareRoot(), using: &stream)
       let test = try z * basis
       values.append(try test.multiplied(by: error).squaredNorm)
     }
     let mean = values.reduce(0, +) / Double(values.count)
-    let sd = (values.reduce(0) { $0 + ($1 - mean) * ($1 - mean) } / Double(values.count - 1)).squareRoot()
+    let sd = (values.reduce(0) { $0 + ($1 - mean) * ($1 - mean) } / Double(values.count - 1))
+      .squareRoot()
     #expect(abs(mean - run.expectedTestLosses[0]) < 4 * sd / Double(values.count).squareRoot())
   }
 
-  @Test("Proposition 3.6: E over w* ~ N(0, I) equals tr(AᵀA − (AᵀA)²), A = P₂P₁, and Monte Carlo over w*")
+  @Test(
+    "Proposition 3.6: E over w* ~ N(0, I) equals tr(AᵀA − (AᵀA)²), A = P₂P₁, and Monte Carlo over w*"
+  )
   func traceFormula() throws {
     let sequence = try randomSequence(taskRows: [3, 2], dimension: 6, seed: 30)
     let exactValue = try GroundTruthExpectation.forgetting(of: sequence, order: [0, 1])
@@ -38,10 +45,14 @@ struct ExpectationTests {
     let model = ContinualRegression(sequence: sequence)
     for _ in 0..<2000 {
       let w = (0..<6).map { _ in stream.nextGaussian() }
-      values.append(try ContinualRegression(sequence: try model.sequence.with(groundTruth: w)).train(order: [0, 1]).expectedTestForgetting())
+      values.append(
+        try ContinualRegression(sequence: try model.sequence.with(groundTruth: w)).train(order: [
+          0, 1,
+        ]).expectedTestForgetting())
     }
     let mean = values.reduce(0, +) / Double(values.count)
-    let sd = (values.reduce(0) { $0 + ($1 - mean) * ($1 - mean) } / Double(values.count - 1)).squareRoot()
+    let sd = (values.reduce(0) { $0 + ($1 - mean) * ($1 - mean) } / Double(values.count - 1))
+      .squareRoot()
     #expect(abs(mean - exactValue) < 4 * sd / Double(values.count).squareRoot())
   }
 
@@ -57,7 +68,9 @@ struct ExpectationTests {
       let base = try GroundTruthExpectation.forgetting(of: sequence, order: [0, 1])
       for row in 0..<2 {
         let replay = Replay(task: 1, rows: sequence.tasks[0].selectingRows([row]))
-        #expect(try GroundTruthExpectation.forgetting(of: sequence, order: [0, 1], replay: replay) <= base + 1e-12)
+        #expect(
+          try GroundTruthExpectation.forgetting(of: sequence, order: [0, 1], replay: replay) <= base
+            + 1e-12)
       }
     }
     #expect(checked >= 3)
@@ -66,11 +79,14 @@ struct ExpectationTests {
   @Test("small null-space angles: replay can raise E_w*[F] (the subspace construction)")
   func replayHurtsNarrowAngles() throws {
     let built = try instance(.subspace(dimension: 10, epsilon: 0.3, samples: 20))
-    let geometry = try TwoTaskGeometry(first: built.sequence.tasks[0], second: built.sequence.tasks[1])
+    let geometry = try TwoTaskGeometry(
+      first: built.sequence.tasks[0], second: built.sequence.tasks[1])
     #expect(!geometry.replayCannotHurtOnAverage)
     let base = try GroundTruthExpectation.forgetting(of: built.sequence, order: [0, 1])
     let replay = Replay(task: 1, rows: built.sequence.tasks[0].selectingRows(0..<4))
-    #expect(try GroundTruthExpectation.forgetting(of: built.sequence, order: [0, 1], replay: replay) > base)
+    #expect(
+      try GroundTruthExpectation.forgetting(of: built.sequence, order: [0, 1], replay: replay)
+        > base)
   }
 
   @Test("the Monte Carlo standard error is the sample standard deviation over √n")

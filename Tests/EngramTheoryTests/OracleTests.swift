@@ -10,7 +10,9 @@ struct OracleTests {
     "O1: two lines, w* = (0.6, 0.8): F_E22 = ½(0.8)²cos²θ sin²θ and F_M25 is twice that",
     arguments: [(15.0, 0.02), (30, 0.06), (45, 0.08), (60, 0.06), (75, 0.02)])
   func oracleO1(degrees: Double, e22: Double) throws {
-    let run = try ContinualRegression(sequence: lines(degrees, wStar: [0.6, 0.8])).train(order: [0, 1])
+    let run = try ContinualRegression(sequence: lines(degrees, wStar: [0.6, 0.8])).train(order: [
+      0, 1,
+    ])
     #expect(abs(run.forgetting(.e22) - e22) < exact)
     #expect(abs(run.forgetting(.m25) - 2 * e22) < exact)
     // The same numbers by the closed form, to all digits.
@@ -37,7 +39,9 @@ struct OracleTests {
     #expect(abs(run.forgetting(.e22) - expected) < 5e-7)
   }
 
-  @Test("O2b: Evron Theorem 10 worst case ½(1−1/k)^{k−1}/k", arguments: [(2, 0.125), (4, 0.052734), (8, 0.024543), (32, 0.0058396), (128, 0.0014427)])
+  @Test(
+    "O2b: Evron Theorem 10 worst case ½(1−1/k)^{k−1}/k",
+    arguments: [(2, 0.125), (4, 0.052734), (8, 0.024543), (32, 0.0058396), (128, 0.0014427)])
   func oracleO2b(k: Int, expected: Double) throws {
     let built = try instance(.evronCyclic(iterations: k))
     let run = try ContinualRegression(sequence: built.sequence).train(order: built.order)
@@ -54,12 +58,15 @@ struct OracleTests {
     var stream = RandomStream(seed: 4)
     for _ in 0..<5 {
       let w = (0..<3).map { _ in stream.nextGaussian() }
-      let run = try ContinualRegression(sequence: TaskSequence(tasks: [x1, x2], groundTruth: w)).train(order: [0, 1])
+      let run = try ContinualRegression(sequence: TaskSequence(tasks: [x1, x2], groundTruth: w))
+        .train(order: [0, 1])
       #expect(run.forgetting() < exact)
     }
   }
 
-  @Test("O4: ‖(I−P₁)(P₂P₁)ⁿ‖² = max_i c_i^{2n−1}(1 − c_i), c_i = cos²θ_i (Lemma 20)", arguments: [1, 2, 3])
+  @Test(
+    "O4: ‖(I−P₁)(P₂P₁)ⁿ‖² = max_i c_i^{2n−1}(1 − c_i), c_i = cos²θ_i (Lemma 20)",
+    arguments: [1, 2, 3])
   func oracleO4(n: Int) throws {
     let sequence = try randomSequence(taskRows: [3, 2], dimension: 6, seed: 17)
     let x1 = sequence.tasks[0]
@@ -84,7 +91,10 @@ struct OracleTests {
       let model = ContinualRegression(sequence: built.sequence)
       let plain = try model.train(order: built.order)
       let pool = built.pool
-      guard case .rows(let x2) = pool else { Issue.record("pool should be rows"); return }
+      guard case .rows(let x2) = pool else {
+        Issue.record("pool should be rows")
+        return
+      }
       let replayed = try model.train(order: built.order, replay: Replay(task: tasks - 1, rows: x2))
       #expect(abs(plain.forgetting() - noReplay) < 5e-7)
       #expect(abs(plain.forgetting() - 3 / (28 * Double(tasks - 1))) < exact)
@@ -99,7 +109,10 @@ struct OracleTests {
     // w* = 0.5·u + 0.3·v₁: a = 0.5; the v₁ part is learned by task 1 and never forgotten.
     let w = [0.3 + 0.5 * u[0], 0.5 * u[1], 0.5 * u[2]]
     let model = ContinualRegression(sequence: try built.sequence.with(groundTruth: w))
-    guard case .rows(let x2) = built.pool else { Issue.record("pool should be rows"); return }
+    guard case .rows(let x2) = built.pool else {
+      Issue.record("pool should be rows")
+      return
+    }
     let replayed = try model.train(order: built.order, replay: Replay(task: 3, rows: x2))
     #expect(abs(try model.train(order: built.order).forgetting() - 0.25 * 3 / 28 / 3) < exact)
     #expect(abs(replayed.forgetting() - 0.25 * 3 / 14) < exact)

@@ -5,7 +5,9 @@ import Testing
 
 func point(_ x: Double, _ mean: Double, _ se: Double = 0, base: Double = 1) -> SweepPoint {
   SweepPoint(
-    parameter: x, withReplay: ExpectationEstimate(mean: mean, standardError: se, draws: 100, method: se > 0 ? .monteCarlo : .deterministic),
+    parameter: x,
+    withReplay: ExpectationEstimate(
+      mean: mean, standardError: se, draws: 100, method: se > 0 ? .monteCarlo : .deterministic),
     noReplay: base)
 }
 
@@ -13,16 +15,22 @@ func point(_ x: Double, _ mean: Double, _ se: Double = 0, base: Double = 1) -> S
 struct SweepTests {
   @Test("harmful means above the no-replay value by more than 1.96 standard errors")
   func harmful() {
-    let points = SweepAnalysis.annotate([point(0, 1), point(1, 1.05, 0.01), point(2, 1.01, 0.01), point(3, 0.5, 0.01)])
+    let points = SweepAnalysis.annotate([
+      point(0, 1), point(1, 1.05, 0.01), point(2, 1.01, 0.01), point(3, 0.5, 0.01),
+    ])
     #expect(points.map(\.harmful) == [false, true, false, false])
   }
 
   @Test("a rise then a fall is a peak; noise-sized wiggles are not turns")
   func turns() {
-    let curve = SweepAnalysis.annotate([point(0, 1, 0.01), point(1, 1.5, 0.01), point(2, 1.2, 0.01), point(3, 0.4, 0.01)])
+    let curve = SweepAnalysis.annotate([
+      point(0, 1, 0.01), point(1, 1.5, 0.01), point(2, 1.2, 0.01), point(3, 0.4, 0.01),
+    ])
     #expect(curve.map(\.turn) == [nil, .peak, nil, nil])
     #expect(SweepAnalysis.isNonMonotonic(curve))
-    let noisy = SweepAnalysis.annotate([point(0, 1, 0.1), point(1, 1.05, 0.1), point(2, 1.0, 0.1), point(3, 1.04, 0.1)])
+    let noisy = SweepAnalysis.annotate([
+      point(0, 1, 0.1), point(1, 1.05, 0.1), point(2, 1.0, 0.1), point(3, 1.04, 0.1),
+    ])
     #expect(!SweepAnalysis.isNonMonotonic(noisy))
     let valley = SweepAnalysis.annotate([point(0, 1), point(1, 0.5), point(2, 0.5), point(3, 0.8)])
     #expect(valley.compactMap(\.turn) == [.valley])
@@ -42,13 +50,16 @@ struct SweepTests {
 
   @Test("a sweep row equals the single expectation with the same seed, and reruns are identical")
   func reproducible() throws {
-    let sweep = TheorySweep(construction: .threeD(epsilon: 0.2, samples: 10), parameter: .memory, values: [1, 0], draws: 300, seed: 9)
+    let sweep = TheorySweep(
+      construction: .threeD(epsilon: 0.2, samples: 10), parameter: .memory, values: [1, 0],
+      draws: 300, seed: 9)
     let first = try sweep.run()
     #expect(first == (try sweep.run()))
     #expect(first.map(\.parameter) == [0, 1])
     let streams = RandomStreams(seed: 9)
     var noise = streams.stream(.noise)
-    let experiment = try Construction.threeD(epsilon: 0.2, samples: 10).instance(using: &noise).experiment()
+    let experiment = try Construction.threeD(epsilon: 0.2, samples: 10).instance(using: &noise)
+      .experiment()
     var replay = streams.stream(.replay, worker: 1)
     let direct = try experiment.expectedForgetting(memory: 1, draws: 300, using: &replay)
     #expect(first[1].withReplay == direct)
@@ -56,19 +67,27 @@ struct SweepTests {
 
   @Test("angle sweeps trace the arch c²(1−c²); task-count sweeps show O(1/T) against 3/14")
   func otherParameters() throws {
-    let angles = try TheorySweep(construction: .twoLines(angleDegrees: 0), parameter: .angle, values: [0, 30, 45, 60, 90], memory: 0).run()
+    let angles = try TheorySweep(
+      construction: .twoLines(angleDegrees: 0), parameter: .angle, values: [0, 30, 45, 60, 90],
+      memory: 0
+    ).run()
     for p in angles {
       let c2 = pow(cos(p.parameter * .pi / 180), 2)
       #expect(abs(p.noReplay - c2 * (1 - c2)) < exact)
     }
-    let tasks = try TheorySweep(construction: .worstCase(tasks: 2, dimension: 3), parameter: .tasks, values: [2, 3, 10], memory: 1).run()
+    let tasks = try TheorySweep(
+      construction: .worstCase(tasks: 2, dimension: 3), parameter: .tasks, values: [2, 3, 10],
+      memory: 1
+    ).run()
     #expect(tasks.allSatisfy { abs($0.withReplay.mean - 3.0 / 14) < exact && $0.harmful })
     for p in tasks {
       let closed: Double = 3 / (28 * (p.parameter - 1))
       #expect(abs(p.noReplay - closed) < exact)
     }
     #expect(throws: TheoryError.self) {
-      try TheorySweep(construction: .threeD(epsilon: 0.2, samples: 10), parameter: .angle, values: [10]).run()
+      try TheorySweep(
+        construction: .threeD(epsilon: 0.2, samples: 10), parameter: .angle, values: [10]
+      ).run()
     }
   }
 }

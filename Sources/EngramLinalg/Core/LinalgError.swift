@@ -25,9 +25,11 @@ public enum LinalgError: Error, Equatable, Sendable, CustomStringConvertible {
       self.rows = rows
       self.columns = columns
     }
+    /// "rows×columns".
     public var description: String { "\(rows)×\(columns)" }
   }
 
+  /// What went wrong and what to do about it.
   public var description: String {
     switch self {
     case .shapeMismatch(let operation, let left, let right):

@@ -33,24 +33,28 @@ public protocol LinalgScalar: BinaryFloatingPoint, Codable, Sendable, CustomStri
     jobz: UInt8, m: Int, n: Int, a: UnsafeMutablePointer<Self>, lda: Int,
     s: UnsafeMutablePointer<Self>, u: UnsafeMutablePointer<Self>, ldu: Int,
     vt: UnsafeMutablePointer<Self>, ldvt: Int, work: UnsafeMutablePointer<Self>, lwork: Int,
-    iwork: UnsafeMutablePointer<Int32>) -> Int
+    iwork: UnsafeMutablePointer<Int32>
+  ) -> Int
 
   /// LAPACK ?gesvd (QR-iteration SVD, the fallback when ?gesdd does not converge).
   static func _gesvd(
     job: UInt8, m: Int, n: Int, a: UnsafeMutablePointer<Self>, lda: Int,
     s: UnsafeMutablePointer<Self>, u: UnsafeMutablePointer<Self>, ldu: Int,
-    vt: UnsafeMutablePointer<Self>, ldvt: Int, work: UnsafeMutablePointer<Self>, lwork: Int)
+    vt: UnsafeMutablePointer<Self>, ldvt: Int, work: UnsafeMutablePointer<Self>, lwork: Int
+  )
     -> Int
 
   /// LAPACK ?geqp3 (QR with column pivoting), column-major; returns `info`.
   static func _geqp3(
     m: Int, n: Int, a: UnsafeMutablePointer<Self>, lda: Int, jpvt: UnsafeMutablePointer<Int32>,
-    tau: UnsafeMutablePointer<Self>, work: UnsafeMutablePointer<Self>, lwork: Int) -> Int
+    tau: UnsafeMutablePointer<Self>, work: UnsafeMutablePointer<Self>, lwork: Int
+  ) -> Int
 
   /// LAPACK ?orgqr (forms the first `n` columns of Q), column-major; returns `info`.
   static func _orgqr(
     m: Int, n: Int, k: Int, a: UnsafeMutablePointer<Self>, lda: Int,
-    tau: UnsafePointer<Self>, work: UnsafeMutablePointer<Self>, lwork: Int) -> Int
+    tau: UnsafePointer<Self>, work: UnsafeMutablePointer<Self>, lwork: Int
+  ) -> Int
 }
 
 @inline(__always) func blasTranspose(_ t: Bool) -> CBLAS_TRANSPOSE {

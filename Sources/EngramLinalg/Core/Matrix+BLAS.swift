@@ -76,7 +76,9 @@ extension Array where Element: LinalgScalar {
     precondition(count == other.count, "dot: lengths \(count) and \(other.count) differ")
     if isEmpty { return 0 }
     return withUnsafeBufferPointer { x in
-      other.withUnsafeBufferPointer { y in Element._dot(n: count, x: x.baseAddress!, y: y.baseAddress!) }
+      other.withUnsafeBufferPointer { y in
+        Element._dot(n: count, x: x.baseAddress!, y: y.baseAddress!)
+      }
     }
   }
 

@@ -24,7 +24,8 @@ public struct Matrix<Scalar: LinalgScalar>: Equatable, Sendable {
   /// - Throws: `LinalgError.elementCount` when `elements.count != rows * columns`.
   public init(rows: Int, columns: Int, elements: [Scalar]) throws {
     guard rows >= 0, columns >= 0, elements.count == rows * columns else {
-      throw LinalgError.elementCount(expected: max(0, rows) * max(0, columns), found: elements.count)
+      throw LinalgError.elementCount(
+        expected: max(0, rows) * max(0, columns), found: elements.count)
     }
     self.rows = rows
     self.columns = columns
@@ -217,6 +218,7 @@ extension Matrix {
 }
 
 extension Matrix: CustomStringConvertible {
+  /// The shape and rows, for debugging.
   public var description: String {
     let body = (0..<rows).map { i in
       row(i).map { "\($0)" }.joined(separator: ", ")

@@ -12,8 +12,7 @@ public enum RankTolerance: Sendable, Equatable {
   case absolute(Double)
 
   /// The threshold for an m × n matrix whose largest singular value is `largest`.
-  public func threshold<Scalar: LinalgScalar>(largest: Scalar, rows: Int, columns: Int) -> Scalar
-  {
+  public func threshold<Scalar: LinalgScalar>(largest: Scalar, rows: Int, columns: Int) -> Scalar {
     switch self {
     case .automatic: return Scalar(Double(Swift.max(rows, columns)) * Scalar._epsilon) * largest
     case .relative(let r): return Scalar(r) * largest

@@ -4,7 +4,9 @@ extension Matrix where Scalar == Double {
     rows: Int, columns: Int, standardDeviation: Double = 1, using stream: inout RandomStream
   ) -> Matrix {
     var m = Matrix(rows: rows, columns: columns)
-    m.withUnsafeMutableBufferPointer { stream.fillGaussian($0, standardDeviation: standardDeviation) }
+    m.withUnsafeMutableBufferPointer {
+      stream.fillGaussian($0, standardDeviation: standardDeviation)
+    }
     return m
   }
 }

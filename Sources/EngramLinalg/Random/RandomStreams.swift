@@ -22,7 +22,8 @@ public struct RandomStreams: Sendable, Equatable {
       h = h &* 0x0000_0100_0000_01B3
     }
     let base = mixer.next() ^ h
-    var second = SplitMix64(state: base ^ (UInt64(bitPattern: Int64(worker)) &* 0xD1B5_4A32_D192_ED03))
+    var second = SplitMix64(
+      state: base ^ (UInt64(bitPattern: Int64(worker)) &* 0xD1B5_4A32_D192_ED03))
     return RandomStream(seed: second.next())
   }
 }

@@ -73,7 +73,8 @@ extension RandomStream {
           }
         }
       }
-      if (table.f[layer - 1] - table.f[layer]) * nextUniform() + table.f[layer] < exp(-0.5 * x * x) {
+      if (table.f[layer - 1] - table.f[layer]) * nextUniform() + table.f[layer] < exp(-0.5 * x * x)
+      {
         return x
       }
     }

@@ -79,7 +79,9 @@ public struct RowSpaceQR<Scalar: LinalgScalar>: Sendable {
       throw LinalgError.shapeMismatch(
         operation: "row-space QR", left: matrix.shape, right: .init(maximumRows, dimension))
     }
-    return try matrix.withUnsafeBufferPointer { try factor(rows: $0, count: matrix.rows, tolerance: tolerance) }
+    return try matrix.withUnsafeBufferPointer {
+      try factor(rows: $0, count: matrix.rows, tolerance: tolerance)
+    }
   }
 
   /// Factors `count` rows of width `dimension` stored contiguously at `rows`.
@@ -136,6 +138,8 @@ public struct RowSpaceQR<Scalar: LinalgScalar>: Sendable {
   public func withBasis<R>(rank: Int, _ body: (UnsafeBufferPointer<Scalar>) throws -> R) rethrows
     -> R
   {
-    try a.withUnsafeBufferPointer { try body(UnsafeBufferPointer(rebasing: $0[0..<(rank * dimension)])) }
+    try a.withUnsafeBufferPointer {
+      try body(UnsafeBufferPointer(rebasing: $0[0..<(rank * dimension)]))
+    }
   }
 }

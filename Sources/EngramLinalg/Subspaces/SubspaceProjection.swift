@@ -37,7 +37,8 @@ public struct SubspaceProjection<Scalar: LinalgScalar>: Sendable {
   /// - Throws: `LinalgError.shapeMismatch` when `v.count != dimension`.
   public func project(_ v: [Scalar]) throws -> [Scalar] {
     guard v.count == dimension else {
-      throw LinalgError.shapeMismatch(operation: "project", left: basis.shape, right: .init(v.count, 1))
+      throw LinalgError.shapeMismatch(
+        operation: "project", left: basis.shape, right: .init(v.count, 1))
     }
     if rank == 0 { return [Scalar](repeating: 0, count: dimension) }
     return try basis.multiplied(by: try basis.multiplied(by: v), transposingSelf: true)
@@ -53,7 +54,8 @@ public struct SubspaceProjection<Scalar: LinalgScalar>: Sendable {
   /// - Throws: `LinalgError.shapeMismatch` when `v.count != dimension`.
   public func squaredNormOfProjection(_ v: [Scalar]) throws -> Scalar {
     guard v.count == dimension else {
-      throw LinalgError.shapeMismatch(operation: "project", left: basis.shape, right: .init(v.count, 1))
+      throw LinalgError.shapeMismatch(
+        operation: "project", left: basis.shape, right: .init(v.count, 1))
     }
     return try basis.multiplied(by: v).squaredNorm
   }

@@ -65,8 +65,10 @@ public enum Construction: Sendable, Equatable {
     case .twoLines(let angle):
       return try TwoLinesConstruction(angleDegrees: angle).instance()
     case .hyperplanes(let dimension, let angle, let samples):
-      return try HyperplanesConstruction(dimension: dimension, angleDegrees: angle, samples: samples)
-        .instance(using: &stream)
+      return try HyperplanesConstruction(
+        dimension: dimension, angleDegrees: angle, samples: samples
+      )
+      .instance(using: &stream)
     case .evronIdentity(let epsilon):
       return try EvronIdentityConstruction(epsilon: epsilon).instance()
     case .evronCyclic(let iterations):
@@ -81,6 +83,8 @@ public struct ConstructionInstance: Sendable {
   public let name: String
   /// The tasks and w\*.
   public let sequence: TaskSequence
+  /// How each task's samples were made (explicit rows, or a subspace and a sample count).
+  public let sources: [TaskSource]
   /// The training order.
   public let order: [Int]
   /// The task that receives replay.
@@ -112,7 +116,8 @@ public struct ConstructionInstance: Sendable {
 /// Checks 0 < ε < 1.
 func requireOpenUnitInterval(_ value: Double, name: String) throws {
   guard value > 0, value < 1, value.isFinite else {
-    throw TheoryError.parameterOutOfRange(name: name, value: "\(value)", allowed: "must lie strictly between 0 and 1")
+    throw TheoryError.parameterOutOfRange(
+      name: name, value: "\(value)", allowed: "must lie strictly between 0 and 1")
   }
 }
 
@@ -120,14 +125,16 @@ func requireOpenUnitInterval(_ value: Double, name: String) throws {
 func requireAtLeast(_ value: Int, _ minimum: Int, name: String, why: String = "") throws {
   guard value >= minimum else {
     throw TheoryError.parameterOutOfRange(
-      name: name, value: "\(value)", allowed: "must be at least \(minimum)\(why.isEmpty ? "" : " (\(why))")")
+      name: name, value: "\(value)",
+      allowed: "must be at least \(minimum)\(why.isEmpty ? "" : " (\(why))")")
   }
 }
 
 /// Checks an angle in degrees.
 func requireAngle(_ degrees: Double) throws {
   guard degrees.isFinite, degrees >= 0, degrees <= 90 else {
-    throw TheoryError.parameterOutOfRange(name: "angle", value: "\(degrees)", allowed: "must lie in [0, 90] degrees")
+    throw TheoryError.parameterOutOfRange(
+      name: "angle", value: "\(degrees)", allowed: "must lie in [0, 90] degrees")
   }
 }
 
@@ -138,12 +145,10 @@ func unitVector(_ i: Int, _ d: Int) -> [Double] {
   return v
 }
 
-/// n samples x = Bᵀz, z ~ N(0, I_k/k) of the average-case model (Mahdaviyeh et al., Eq. 5).
-func gaussianSamples(basis: Matrix<Double>, count n: Int, using stream: inout RandomStream) throws
-  -> Matrix<Double>
+/// Samples every source in order from one stream.
+func sampleAll(_ sources: [TaskSource], using stream: inout RandomStream) throws -> [Matrix<Double>]
 {
-  let z = Matrix<Double>.gaussian(
-    rows: n, columns: basis.rows, standardDeviation: 1 / Double(basis.rows).squareRoot(),
-    using: &stream)
-  return try linalg { try z * basis }
+  var tasks: [Matrix<Double>] = []
+  for source in sources { tasks.append(try source.sample(using: &stream)) }
+  return tasks
 }

@@ -17,13 +17,15 @@ struct EvronIdentityConstruction {
     let k2 = Int((12 / epsilon).rounded(.up))
     guard k1 + k2 <= 2_000_000 else {
       throw TheoryError.parameterOutOfRange(
-        name: "epsilon", value: "\(epsilon)", allowed: "must be at least 0.006 (smaller ε needs more than 2 million tasks)")
+        name: "epsilon", value: "\(epsilon)",
+        allowed: "must be at least 0.006 (smaller ε needs more than 2 million tasks)")
     }
     var angles = (0..<k1).map { theta * Double($0) / Double(k1 - 1) }
     angles += (1...k2).map { theta + (.pi / 2 - theta) * Double($0) / Double(k2) }
     let tasks = angles.map { Matrix(row: [cos($0), sin($0)]) }
     return ConstructionInstance(
       name: "evron-identity", sequence: try TaskSequence(tasks: tasks, groundTruth: [0, 1]),
+      sources: tasks.map(TaskSource.rows),
       order: Array(0..<tasks.count), replayTask: tasks.count - 1, pool: .rows(tasks[0]),
       poolTask: 0, measure: .trainingSamples, normalization: .e22, closedFormNoReplay: nil,
       closedFormReplay: [:])
@@ -39,7 +41,9 @@ struct EvronCyclicConstruction {
   func instance() throws -> ConstructionInstance {
     try requireAtLeast(iterations, 2, name: "iterations")
     guard iterations % 2 == 0 else {
-      throw TheoryError.parameterOutOfRange(name: "iterations", value: "\(iterations)", allowed: "must be even (k = 2n: n passes over two tasks)")
+      throw TheoryError.parameterOutOfRange(
+        name: "iterations", value: "\(iterations)",
+        allowed: "must be even (k = 2n: n passes over two tasks)")
     }
     let k = Double(iterations)
     let theta = asin((1 / k).squareRoot())
@@ -47,6 +51,7 @@ struct EvronCyclicConstruction {
     let worst = 0.5 * pow(1 - 1 / k, k - 1) / k
     return ConstructionInstance(
       name: "evron-cyclic", sequence: try TaskSequence(tasks: tasks, groundTruth: [0, 1]),
+      sources: tasks.map(TaskSource.rows),
       order: try TaskOrder.cyclic(passes: iterations / 2).indices(taskCount: 2), replayTask: 1,
       pool: .rows(tasks[0]), poolTask: 0, measure: .trainingSamples, normalization: .e22,
       closedFormNoReplay: worst, closedFormReplay: [:])

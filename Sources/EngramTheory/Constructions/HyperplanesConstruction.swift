@@ -14,7 +14,9 @@ struct HyperplanesConstruction {
   func instance(using stream: inout RandomStream) throws -> ConstructionInstance {
     try requireAtLeast(dimension, 2, name: "dimension")
     try requireAngle(angleDegrees)
-    try requireAtLeast(samples, dimension - 1, name: "samples", why: "each task has dimension d − 1 and its samples must span it")
+    try requireAtLeast(
+      samples, dimension - 1, name: "samples",
+      why: "each task has dimension d − 1 and its samples must span it")
     let d = dimension
     let theta = angleDegrees * .pi / 180
     let rest = (2..<d).map { unitVector($0, d) }
@@ -23,12 +25,15 @@ struct HyperplanesConstruction {
     turned[0] = -sin(theta)
     turned[1] = cos(theta)
     let basis2 = try linalg { try Matrix([turned] + rest) }
-    let x1 = try gaussianSamples(basis: basis1, count: samples, using: &stream)
-    let x2 = try gaussianSamples(basis: basis2, count: samples, using: &stream)
+    let sources: [TaskSource] = [
+      .subspace(basis: basis1, samples: samples), .subspace(basis: basis2, samples: samples),
+    ]
+    let tasks = try sampleAll(sources, using: &stream)
     let c2 = cos(theta) * cos(theta)
     return ConstructionInstance(
       name: "hyperplanes",
-      sequence: try TaskSequence(tasks: [x1, x2], groundTruth: unitVector(0, d)), order: [0, 1],
+      sequence: try TaskSequence(tasks: tasks, groundTruth: unitVector(0, d)), sources: sources,
+      order: [0, 1],
       replayTask: 1, pool: .subspace(basis: basis1, samples: samples), poolTask: 0,
       measure: .expectedTest, normalization: .m25, closedFormNoReplay: c2 * (1 - c2),
       closedFormReplay: [:])

@@ -17,7 +17,9 @@ struct SubspaceConstruction {
   func instance(name: String, using stream: inout RandomStream) throws -> ConstructionInstance {
     try requireAtLeast(dimension, 3, name: "dimension")
     try requireOpenUnitInterval(epsilon, name: "epsilon")
-    try requireAtLeast(samples, dimension - 1, name: "samples", why: "task 1 has dimension d − 1 and its samples must span it")
+    try requireAtLeast(
+      samples, dimension - 1, name: "samples",
+      why: "task 1 has dimension d − 1 and its samples must span it")
     let d = dimension
     let e = epsilon
     let c = (1 - e * e).squareRoot()
@@ -30,13 +32,16 @@ struct SubspaceConstruction {
     let others = ([0] + Array(2..<(d - 1))).map { unitVector($0, d) }
     let basis1 = try linalg { try Matrix([u] + others) }
     let basis2 = Matrix(row: unitVector(d - 1, d))
-    let x1 = try gaussianSamples(basis: basis1, count: samples, using: &stream)
-    let x2 = try gaussianSamples(basis: basis2, count: samples, using: &stream)
+    let sources: [TaskSource] = [
+      .subspace(basis: basis1, samples: samples), .subspace(basis: basis2, samples: samples),
+    ]
+    let tasks = try sampleAll(sources, using: &stream)
     var replay: [Int: Double] = [:]
     if d == 3 { replay[1] = e * (1 - e * e) / 2 }
     for m in (d - 1)...max(d - 1, samples) { replay[m] = 0 }
     return ConstructionInstance(
-      name: name, sequence: try TaskSequence(tasks: [x1, x2], groundTruth: uPerp), order: [0, 1],
+      name: name, sequence: try TaskSequence(tasks: tasks, groundTruth: uPerp), sources: sources,
+      order: [0, 1],
       replayTask: 1, pool: .subspace(basis: basis1, samples: samples), poolTask: 0,
       measure: .expectedTest, normalization: .m25, closedFormNoReplay: e * e * (1 - e * e),
       closedFormReplay: replay)

@@ -17,6 +17,7 @@ struct TwoLinesConstruction {
     let c2 = cos(theta) * cos(theta)
     return ConstructionInstance(
       name: "two-lines", sequence: try TaskSequence(tasks: [x1, x2], groundTruth: [0, 1]),
+      sources: [.rows(x1), .rows(x2)],
       order: [0, 1], replayTask: 1, pool: .rows(x1), poolTask: 0, measure: .trainingSamples,
       normalization: .m25, closedFormNoReplay: c2 * (1 - c2), closedFormReplay: [1: 0])
   }

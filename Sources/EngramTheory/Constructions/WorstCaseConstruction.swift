@@ -30,6 +30,7 @@ struct WorstCaseConstruction {
     u[2] = -1 / 7.0.squareRoot()
     return ConstructionInstance(
       name: "worst-case", sequence: try TaskSequence(tasks: matrices, groundTruth: u),
+      sources: matrices.map(TaskSource.rows),
       order: Array(0..<tasks), replayTask: tasks - 1, pool: .rows(Matrix(row: x2)),
       poolTask: tasks - 2, measure: .trainingSamples, normalization: .m25,
       closedFormNoReplay: 3 / (28 * Double(tasks - 1)), closedFormReplay: [1: 3.0 / 14])

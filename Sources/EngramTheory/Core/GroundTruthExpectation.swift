@@ -19,7 +19,9 @@ public enum GroundTruthExpectation {
     _ = try TaskOrder.explicit(order).indices(taskCount: sequence.count)
     try replay?.validate(against: sequence, order: order)
     let d = sequence.dimension
-    var bases = try sequence.tasks.map { x in try linalg { try x.rowSpaceBasis(tolerance: tolerance) } }
+    var bases = try sequence.tasks.map { x in
+      try linalg { try x.rowSpaceBasis(tolerance: tolerance) }
+    }
     let trainingBases = try bases.indices.map { t -> Matrix<Double> in
       guard let replay, replay.task == t else { return bases[t] }
       return try linalg {
@@ -30,7 +32,9 @@ public enum GroundTruthExpectation {
     for t in order {
       // B ← (I − QᵀQ)·B
       let coefficients = try linalg { try trainingBases[t].multiplied(by: product) }
-      product = try linalg { try product - trainingBases[t].multiplied(by: coefficients, transposingSelf: true) }
+      product = try linalg {
+        try product - trainingBases[t].multiplied(by: coefficients, transposingSelf: true)
+      }
     }
     if measure == .trainingSamples { bases = sequence.tasks }
     let losses = try order.map { t in

@@ -35,7 +35,9 @@ public struct RegressionRun: Sendable {
     var testLosses: [Double] = []
     for x in sequence.tasks {
       losses.append(try linalg { try x.multiplied(by: error).squaredNorm })
-      let projection = try linalg { try SubspaceProjection(ontoRowSpaceOf: x, tolerance: tolerance) }
+      let projection = try linalg {
+        try SubspaceProjection(ontoRowSpaceOf: x, tolerance: tolerance)
+      }
       testLosses.append(try linalg { try projection.squaredNormOfProjection(error) })
     }
     self.taskLosses = losses

@@ -22,7 +22,8 @@ public enum TaskOrder: Sendable, Equatable {
       return Array(0..<taskCount)
     case .cyclic(let passes):
       guard passes >= 1 else {
-        throw TheoryError.parameterOutOfRange(name: "passes", value: "\(passes)", allowed: "at least 1")
+        throw TheoryError.parameterOutOfRange(
+          name: "passes", value: "\(passes)", allowed: "at least 1")
       }
       return (0..<passes).flatMap { _ in 0..<taskCount }
     case .random(let iterations):
@@ -33,7 +34,8 @@ public enum TaskOrder: Sendable, Equatable {
       return (0..<iterations).map { _ in stream.nextInt(below: taskCount) }
     case .explicit(let list):
       guard !list.isEmpty else {
-        throw TheoryError.invalidSpec(file: nil, field: "order", problem: "is empty; list at least one task index")
+        throw TheoryError.invalidSpec(
+          file: nil, field: "order", problem: "is empty; list at least one task index")
       }
       if let (position, bad) = list.enumerated().first(where: { $0.1 < 0 || $0.1 >= taskCount }) {
         throw TheoryError.invalidSpec(

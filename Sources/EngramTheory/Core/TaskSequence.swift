@@ -16,27 +16,34 @@ public struct TaskSequence: Sendable, Equatable {
   ///   no rows, dimensions disagree with w\*, or a value is not finite.
   public init(tasks: [Matrix<Double>], groundTruth: [Double]) throws {
     guard !groundTruth.isEmpty else {
-      throw TheoryError.invalidSpec(file: nil, field: "w_star", problem: "is empty; give one weight per feature")
+      throw TheoryError.invalidSpec(
+        file: nil, field: "w_star", problem: "is empty; give one weight per feature")
     }
     guard groundTruth.allSatisfy(\.isFinite) else {
-      throw TheoryError.invalidSpec(file: nil, field: "w_star", problem: "contains NaN or infinity; use finite numbers")
+      throw TheoryError.invalidSpec(
+        file: nil, field: "w_star", problem: "contains NaN or infinity; use finite numbers")
     }
     guard !tasks.isEmpty else {
-      throw TheoryError.invalidSpec(file: nil, field: "tasks", problem: "is empty; give at least one task")
+      throw TheoryError.invalidSpec(
+        file: nil, field: "tasks", problem: "is empty; give at least one task")
     }
     for (t, x) in tasks.enumerated() {
       guard x.rows > 0 else {
         throw TheoryError.invalidSpec(
-          file: nil, field: "tasks[\(t)].rows", problem: "is empty; a task needs at least one sample")
+          file: nil, field: "tasks[\(t)].rows",
+          problem: "is empty; a task needs at least one sample")
       }
       guard x.columns == groundTruth.count else {
         throw TheoryError.invalidSpec(
           file: nil, field: "tasks[\(t)].rows",
-          problem: "rows have \(x.columns) entries but w_star has \(groundTruth.count); every row must match w_star's length")
+          problem:
+            "rows have \(x.columns) entries but w_star has \(groundTruth.count); every row must match w_star's length"
+        )
       }
       guard x.isFinite else {
         throw TheoryError.invalidSpec(
-          file: nil, field: "tasks[\(t)].rows", problem: "contains NaN or infinity; use finite numbers")
+          file: nil, field: "tasks[\(t)].rows",
+          problem: "contains NaN or infinity; use finite numbers")
       }
     }
     self.tasks = tasks

@@ -15,6 +15,7 @@ public enum TheoryError: Error, Equatable, Sendable, CustomStringConvertible {
   /// A linear-algebra failure underneath.
   case linearAlgebra(LinalgError)
 
+  /// What went wrong and what to do about it.
   public var description: String {
     switch self {
     case .invalidSpec(let file, let field, let problem):

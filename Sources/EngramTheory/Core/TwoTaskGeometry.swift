@@ -17,13 +17,19 @@ public struct TwoTaskGeometry: Sendable, Equatable {
 
   /// Computes the geometry of tasks `first` and `second` (data matrices with samples as rows).
   /// - Throws: `TheoryError.linearAlgebra` when the widths differ or an SVD fails.
-  public init(first: Matrix<Double>, second: Matrix<Double>, tolerance: RankTolerance = .automatic) throws {
-    rowSpaceAngles = try linalg { try PrincipalAngles(betweenRowSpacesOf: first, and: second, tolerance: tolerance) }
+  public init(first: Matrix<Double>, second: Matrix<Double>, tolerance: RankTolerance = .automatic)
+    throws
+  {
+    rowSpaceAngles = try linalg {
+      try PrincipalAngles(betweenRowSpacesOf: first, and: second, tolerance: tolerance)
+    }
     let null1 = try linalg { try first.nullSpaceBasis(tolerance: tolerance) }
     let null2 = try linalg { try second.nullSpaceBasis(tolerance: tolerance) }
     nullSpaceAngles = try linalg { try PrincipalAngles(betweenBases: null1, and: null2) }
     // ‖P₂P₁‖ = ‖N₂ᵀN₂N₁ᵀN₁‖ = ‖N₂N₁ᵀ‖ = σ_max of the null-basis cross product.
-    nullProductNorm = try linalg { try null2.multiplied(by: null1, transposingOther: true).operatorNorm() }
+    nullProductNorm = try linalg {
+      try null2.multiplied(by: null1, transposingOther: true).operatorNorm()
+    }
   }
 
   /// Theorem 6 of Evron et al.: forgetting is zero for every w\* (angles all 0 or π/2).

@@ -21,23 +21,30 @@ public struct Replay: Sendable, Equatable {
   /// - Throws: `TheoryError.invalidSpec` for a task index that does not exist or is never
   ///   trained, rows of the wrong width, or non-finite values.
   func validate(against sequence: TaskSequence, order: [Int]) throws {
-    guard task >= 0, task < sequence.count else {
+    try validate(taskCount: sequence.count, dimension: sequence.dimension, order: order)
+  }
+
+  func validate(taskCount: Int, dimension: Int, order: [Int]) throws {
+    guard task >= 0, task < taskCount else {
       throw TheoryError.invalidSpec(
         file: nil, field: "replay.task",
-        problem: "task index \(task) does not exist; indices are 0-based and below \(sequence.count)")
+        problem: "task index \(task) does not exist; indices are 0-based and below \(taskCount)")
     }
     guard order.contains(task) else {
       throw TheoryError.invalidSpec(
         file: nil, field: "replay.task",
-        problem: "task \(task) is never trained in the order \(order); replay into a task the order visits")
+        problem:
+          "task \(task) is never trained in the order \(order); replay into a task the order visits"
+      )
     }
-    guard rows.rows == 0 || rows.columns == sequence.dimension else {
+    guard rows.rows == 0 || rows.columns == dimension else {
       throw TheoryError.invalidSpec(
         file: nil, field: "replay.rows",
-        problem: "rows have \(rows.columns) entries but w_star has \(sequence.dimension)")
+        problem: "rows have \(rows.columns) entries but w_star has \(dimension)")
     }
     guard rows.isFinite else {
-      throw TheoryError.invalidSpec(file: nil, field: "replay.rows", problem: "contains NaN or infinity; use finite numbers")
+      throw TheoryError.invalidSpec(
+        file: nil, field: "replay.rows", problem: "contains NaN or infinity; use finite numbers")
     }
   }
 }

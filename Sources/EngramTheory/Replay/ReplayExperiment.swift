@@ -55,7 +55,9 @@ public struct ReplayExperiment: Sendable {
     self.measure = measure
     self.normalization = normalization
     self.tolerance = tolerance
-    self.bases = try sequence.tasks.map { x in try linalg { try x.rowSpaceBasis(tolerance: tolerance) } }
+    self.bases = try sequence.tasks.map { x in
+      try linalg { try x.rowSpaceBasis(tolerance: tolerance) }
+    }
 
     var shares = [Double](repeating: 0, count: sequence.count)
     let k = order.count
@@ -165,7 +167,9 @@ public struct ReplayExperiment: Sendable {
   }
 
   /// e ← e − Bᵀ(B·e) for a basis B with orthonormal rows.
-  static func removeComponents(of basis: Matrix<Double>, from e: inout [Double], scratch: inout [Double]) {
+  static func removeComponents(
+    of basis: Matrix<Double>, from e: inout [Double], scratch: inout [Double]
+  ) {
     basis.withUnsafeBufferPointer { b in
       removeComponents(of: b, rows: basis.rows, from: &e, scratch: &scratch)
     }
@@ -173,7 +177,8 @@ public struct ReplayExperiment: Sendable {
 
   /// e ← e − Bᵀ(B·e) for `rows` orthonormal rows of width e.count stored at `basis`.
   static func removeComponents(
-    of basis: UnsafeBufferPointer<Double>, rows r: Int, from e: inout [Double], scratch: inout [Double]
+    of basis: UnsafeBufferPointer<Double>, rows r: Int, from e: inout [Double],
+    scratch: inout [Double]
   ) {
     if r == 0 { return }
     let d = e.count
@@ -210,7 +215,9 @@ public struct ReplayExperiment: Sendable {
       coefficients = Array(repeating: 0, count: max(1, m * r))
       qr = RowSpaceQR(dimension: d, maximumRows: m)
       e = Array(repeating: 0, count: d)
-      let widest = max(m, experiment.bases.map(\.rows).max() ?? 0, experiment.sequence.tasks.map(\.rows).max() ?? 0)
+      let widest = max(
+        m, experiment.bases.map(\.rows).max() ?? 0, experiment.sequence.tasks.map(\.rows).max() ?? 0
+      )
       scratch = Array(repeating: 0, count: max(1, widest))
     }
 
@@ -222,7 +229,8 @@ public struct ReplayExperiment: Sendable {
       }
     }
 
-    func loadRows<S: Collection>(of candidates: Matrix<Double>, at indices: S) where S.Element == Int {
+    func loadRows<S: Collection>(of candidates: Matrix<Double>, at indices: S)
+    where S.Element == Int {
       let d = self.d
       candidates.withUnsafeBufferPointer { src in
         memory.withUnsafeMutableBufferPointer { dst in
@@ -311,14 +319,17 @@ public struct ReplayExperiment: Sendable {
       }
       var total = 0.0
       for (t, share) in experiment.weights.enumerated() where share > 0 {
-        let matrix = experiment.measure == .expectedTest ? experiment.bases[t] : experiment.sequence.tasks[t]
+        let matrix =
+          experiment.measure == .expectedTest ? experiment.bases[t] : experiment.sequence.tasks[t]
         total += share * Workspace.squaredNorm(of: matrix, times: e, scratch: &scratch)
       }
       return total
     }
 
     /// ‖A·v‖² through one gemv.
-    static func squaredNorm(of a: Matrix<Double>, times v: [Double], scratch: inout [Double]) -> Double {
+    static func squaredNorm(of a: Matrix<Double>, times v: [Double], scratch: inout [Double])
+      -> Double
+    {
       let n = a.rows
       if n == 0 { return 0 }
       return a.withUnsafeBufferPointer { ap in

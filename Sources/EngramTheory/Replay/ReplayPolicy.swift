@@ -29,12 +29,15 @@ extension ReplayExperiment {
   public func chooseMemory(size m: Int, policy: ReplayPolicy) throws -> ChosenMemory {
     guard policy != .random else {
       throw TheoryError.unsupportedParameter(
-        name: "policy random", context: "chooseMemory", hint: "use expectedForgetting(memory:draws:using:)")
+        name: "policy random", context: "chooseMemory",
+        hint: "use expectedForgetting(memory:draws:using:)")
     }
     guard case .rows(let candidates) = pool else {
       throw TheoryError.unsupportedParameter(
         name: "policy \(policy.rawValue)", context: "a Gaussian subspace pool",
-        hint: "greedy policies need a finite pool of rows; use a spec or a construction with explicit rows")
+        hint:
+          "greedy policies need a finite pool of rows; use a spec or a construction with explicit rows"
+      )
     }
     guard m >= 0, m <= candidates.rows else {
       throw TheoryError.memoryTooLarge(requested: m, available: candidates.rows, task: poolTask)
@@ -45,7 +48,9 @@ extension ReplayExperiment {
       var pick: (index: Int, value: Double)? = nil
       for i in 0..<candidates.rows where !chosen.contains(i) {
         let value = try forgetting(replayingPoolRows: chosen + [i])
-        let better = policy == .greedyMinimizing ? value < (pick?.value ?? .infinity) : value > (pick?.value ?? -.infinity)
+        let better =
+          policy == .greedyMinimizing
+          ? value < (pick?.value ?? .infinity) : value > (pick?.value ?? -.infinity)
         if better { pick = (i, value) }
       }
       guard let pick else { break }

@@ -12,6 +12,7 @@ public enum JSONValue: Sendable, Equatable, Decodable {
   case array([JSONValue])
   case object([String: JSONValue])
 
+  /// Decodes any JSON value, keeping the path of an error deep inside.
   public init(from decoder: Decoder) throws {
     // Branch on the container kind first so that an error deep inside an array or object
     // propagates with its own path instead of being swallowed by a fallback.
@@ -23,7 +24,9 @@ public enum JSONValue: Sendable, Equatable, Decodable {
     }
     if let object = try? decoder.container(keyedBy: AnyKey.self) {
       var fields: [String: JSONValue] = [:]
-      for key in object.allKeys { fields[key.stringValue] = try object.decode(JSONValue.self, forKey: key) }
+      for key in object.allKeys {
+        fields[key.stringValue] = try object.decode(JSONValue.self, forKey: key)
+      }
       self = .object(fields)
       return
     }
@@ -38,7 +41,8 @@ public enum JSONValue: Sendable, Equatable, Decodable {
       self = .string(s)
     } else {
       throw DecodingError.dataCorruptedError(
-        in: container, debugDescription: "a value that is not representable (a number too large for a Double?)")
+        in: container,
+        debugDescription: "a value that is not representable (a number too large for a Double?)")
     }
   }
 
@@ -74,12 +78,16 @@ public enum JSONValue: Sendable, Equatable, Decodable {
         file: file, field: fieldPath(context.codingPath),
         problem: "holds \(context.debugDescription); use a finite number")
     } catch let DecodingError.dataCorrupted(context) {
-      let underlying = (context.underlyingError as NSError?)?.userInfo[NSDebugDescriptionErrorKey] as? String
+      let underlying =
+        (context.underlyingError as NSError?)?.userInfo[NSDebugDescriptionErrorKey] as? String
       throw TheoryError.invalidSpec(
         file: file, field: "(document)",
-        problem: "is not valid JSON (\(underlying ?? context.debugDescription)); check brackets, commas and quotes")
+        problem:
+          "is not valid JSON (\(underlying ?? context.debugDescription)); check brackets, commas and quotes"
+      )
     } catch {
-      throw TheoryError.invalidSpec(file: file, field: "(document)", problem: "is not valid JSON (\(error))")
+      throw TheoryError.invalidSpec(
+        file: file, field: "(document)", problem: "is not valid JSON (\(error))")
     }
   }
 

@@ -61,14 +61,16 @@ public enum SweepAnalysis {
     for i in points.indices.dropLast() {
       let a = points[i].withReplay
       let b = points[i + 1].withReplay
-      let noise = stepZ * (a.standardError * a.standardError + b.standardError * b.standardError).squareRoot()
+      let noise =
+        stepZ * (a.standardError * a.standardError + b.standardError * b.standardError).squareRoot()
       let delta = b.mean - a.mean
       let tiny = 1e-12 * max(1, abs(a.mean), abs(b.mean))
       let direction = delta > noise + tiny ? 1 : (delta < -(noise + tiny) ? -1 : 0)
       if direction != 0 { steps.append((i, i + 1, direction)) }
     }
     // Each change of direction marks the extreme point between the two runs.
-    for (previous, next) in zip(steps, steps.dropFirst()) where previous.direction != next.direction {
+    for (previous, next) in zip(steps, steps.dropFirst()) where previous.direction != next.direction
+    {
       let range = previous.from...next.to
       let means = range.map { points[$0].withReplay.mean }
       if previous.direction > 0 {

@@ -59,7 +59,8 @@ public struct TheorySweep: Sendable {
   ///   construction does not have; `TheoryError.memoryTooLarge`.
   public func run(progress: (Int, Int) -> Void = { _, _ in }) throws -> [SweepPoint] {
     guard !values.isEmpty else {
-      throw TheoryError.parameterOutOfRange(name: parameter.rawValue, value: "[]", allowed: "give at least one value")
+      throw TheoryError.parameterOutOfRange(
+        name: parameter.rawValue, value: "[]", allowed: "give at least one value")
     }
     let streams = RandomStreams(seed: seed)
     var points: [SweepPoint] = []
@@ -81,9 +82,11 @@ public struct TheorySweep: Sendable {
         let experiment = try varied(value).instance(using: &noise)
           .experiment(measure: measure, normalization: normalization)
         var replay = streams.stream(.replay, worker: memory)
-        let estimate = try experiment.expectedForgetting(memory: memory, draws: draws, using: &replay)
+        let estimate = try experiment.expectedForgetting(
+          memory: memory, draws: draws, using: &replay)
         points.append(
-          SweepPoint(parameter: value, withReplay: estimate, noReplay: experiment.noReplayForgetting))
+          SweepPoint(
+            parameter: value, withReplay: estimate, noReplay: experiment.noReplayForgetting))
         progress(i + 1, values.count)
       }
     }
@@ -94,20 +97,26 @@ public struct TheorySweep: Sendable {
   func varied(_ value: Double) throws -> Construction {
     switch (parameter, construction) {
     case (.angle, .twoLines): return .twoLines(angleDegrees: value)
-    case (.angle, .hyperplanes(let d, _, let n)): return .hyperplanes(dimension: d, angleDegrees: value, samples: n)
-    case (.tasks, .worstCase(_, let d)): return .worstCase(tasks: try integer(value, name: "tasks"), dimension: d)
+    case (.angle, .hyperplanes(let d, _, let n)):
+      return .hyperplanes(dimension: d, angleDegrees: value, samples: n)
+    case (.tasks, .worstCase(_, let d)):
+      return .worstCase(tasks: try integer(value, name: "tasks"), dimension: d)
     case (.epsilon, .threeD(_, let n)): return .threeD(epsilon: value, samples: n)
-    case (.epsilon, .subspace(let d, _, let n)): return .subspace(dimension: d, epsilon: value, samples: n)
+    case (.epsilon, .subspace(let d, _, let n)):
+      return .subspace(dimension: d, epsilon: value, samples: n)
     default:
       throw TheoryError.unsupportedParameter(
         name: "--\(parameter.rawValue)", context: "a sweep of '\(construction.name)'",
-        hint: "sweep --angle for two-lines/hyperplanes, --tasks for worst-case, --epsilon for three-d/subspace, --memory for any")
+        hint:
+          "sweep --angle for two-lines/hyperplanes, --tasks for worst-case, --epsilon for three-d/subspace, --memory for any"
+      )
     }
   }
 
   private func integer(_ value: Double, name: String) throws -> Int {
     guard value.isFinite, value == value.rounded(), value >= 0 else {
-      throw TheoryError.parameterOutOfRange(name: name, value: "\(value)", allowed: "must be a whole number ≥ 0")
+      throw TheoryError.parameterOutOfRange(
+        name: name, value: "\(value)", allowed: "must be a whole number ≥ 0")
     }
     return Int(value)
   }

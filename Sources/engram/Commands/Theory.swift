@@ -4,7 +4,8 @@ import EngramLinalg
 /// `engram theory`: exact continual linear regression with replay.
 struct Theory: ParsableCommand {
   static let configuration = CommandConfiguration(
-    abstract: "Exact continual linear regression with replay (Mahdaviyeh et al. 2025; Evron et al. 2022).",
+    abstract:
+      "Exact continual linear regression with replay (Mahdaviyeh et al. 2025; Evron et al. 2022).",
     discussion: """
       Tasks are noiseless linear regressions trained to convergence (the minimum-norm update \
       w_t = w_{t-1} + X_t⁺(y_t − X_t w_{t-1})). Forgetting is the loss on earlier tasks at the \

@@ -15,8 +15,7 @@ struct TheoryAngles: ParsableCommand {
       (Mahdaviyeh et al. Proposition 3.6: every null-space angle ≥ 45°).
       """)
 
-  @Option(help: "The task-sequence spec (JSON), as for 'theory forgetting'.")
-  var spec: String
+  @OptionGroup var input: SpecOptions
 
   @Option(help: "The two task indices, e.g. 0,1.")
   var pair: String = "0,1"
@@ -30,12 +29,12 @@ struct TheoryAngles: ParsableCommand {
     let tasks: [Int]
     let radians: [Double]
     let degrees: [Double]
-    let null_space_degrees: [Double]
-    let friedrichs_degrees: Double?
-    let dixmier_degrees: Double?
-    let null_product_norm: Double
-    let forgets_nothing: Bool
-    let replay_cannot_hurt_on_average: Bool
+    let nullSpaceDegrees: [Double]
+    let friedrichsDegrees: Double?
+    let dixmierDegrees: Double?
+    let nullProductNorm: Double
+    let forgetsNothing: Bool
+    let replayCannotHurtOnAverage: Bool
 
     func encode(to encoder: Encoder) throws {
       // Nil angles are written as null rather than left out, so the keys are always there.
@@ -43,39 +42,46 @@ struct TheoryAngles: ParsableCommand {
       try c.encode(tasks, forKey: .tasks)
       try c.encode(radians, forKey: .radians)
       try c.encode(degrees, forKey: .degrees)
-      try c.encode(null_space_degrees, forKey: .null_space_degrees)
-      try c.encode(friedrichs_degrees, forKey: .friedrichs_degrees)
-      try c.encode(dixmier_degrees, forKey: .dixmier_degrees)
-      try c.encode(null_product_norm, forKey: .null_product_norm)
-      try c.encode(forgets_nothing, forKey: .forgets_nothing)
-      try c.encode(replay_cannot_hurt_on_average, forKey: .replay_cannot_hurt_on_average)
+      try c.encode(nullSpaceDegrees, forKey: .nullSpaceDegrees)
+      try c.encode(friedrichsDegrees, forKey: .friedrichsDegrees)
+      try c.encode(dixmierDegrees, forKey: .dixmierDegrees)
+      try c.encode(nullProductNorm, forKey: .nullProductNorm)
+      try c.encode(forgetsNothing, forKey: .forgetsNothing)
+      try c.encode(replayCannotHurtOnAverage, forKey: .replayCannotHurtOnAverage)
     }
 
     enum CodingKeys: String, CodingKey {
-      case tasks, radians, degrees, null_space_degrees, friedrichs_degrees, dixmier_degrees
-      case null_product_norm, forgets_nothing, replay_cannot_hurt_on_average
+      case tasks, radians, degrees, nullSpaceDegrees, friedrichsDegrees, dixmierDegrees
+      case nullProductNorm, forgetsNothing, replayCannotHurtOnAverage
     }
   }
 
   func run() throws {
     try reportingErrors {
       common.apply()
-      let spec = try RegressionSpec(contentsOf: URL(fileURLWithPath: self.spec))
-      let indices = pair.split(separator: ",").compactMap { Int($0.trimmingCharacters(in: .whitespaces)) }
-      guard indices.count == 2, indices.allSatisfy({ $0 >= 0 && $0 < spec.sequence.count }), indices[0] != indices[1] else {
+      let (_, sequence) = try input.load()
+      let indices = pair.split(separator: ",").compactMap {
+        Int($0.trimmingCharacters(in: .whitespaces))
+      }
+      guard indices.count == 2, indices.allSatisfy({ $0 >= 0 && $0 < sequence.count }),
+        indices[0] != indices[1]
+      else {
         throw CommandError(
-          message: "--pair must name two different tasks of the spec, e.g. 0,1 (the spec has \(spec.sequence.count) task\(spec.sequence.count == 1 ? "" : "s"))")
+          message:
+            "--pair must name two different tasks of the spec, e.g. 0,1 (the spec has \(sequence.count) task\(sequence.count == 1 ? "" : "s"))"
+        )
       }
       let geometry = try TwoTaskGeometry(
-        first: spec.sequence.tasks[indices[0]], second: spec.sequence.tasks[indices[1]])
+        first: sequence.tasks[indices[0]], second: sequence.tasks[indices[1]])
       let toDegrees = { (x: Double) in x * 180 / .pi }
       let report = Report(
         tasks: indices, radians: geometry.rowSpaceAngles.radians,
-        degrees: geometry.rowSpaceAngles.degrees, null_space_degrees: geometry.nullSpaceAngles.degrees,
-        friedrichs_degrees: geometry.rowSpaceAngles.friedrichs().map(toDegrees),
-        dixmier_degrees: geometry.rowSpaceAngles.dixmier.map(toDegrees),
-        null_product_norm: geometry.nullProductNorm, forgets_nothing: geometry.forgetsNothing,
-        replay_cannot_hurt_on_average: geometry.replayCannotHurtOnAverage)
+        degrees: geometry.rowSpaceAngles.degrees,
+        nullSpaceDegrees: geometry.nullSpaceAngles.degrees,
+        friedrichsDegrees: geometry.rowSpaceAngles.friedrichs().map(toDegrees),
+        dixmierDegrees: geometry.rowSpaceAngles.dixmier.map(toDegrees),
+        nullProductNorm: geometry.nullProductNorm, forgetsNothing: geometry.forgetsNothing,
+        replayCannotHurtOnAverage: geometry.replayCannotHurtOnAverage)
       if json { return try printJSON(report) }
       print("Principal angles between tasks \(indices[0]) and \(indices[1])")
       var table = TextTable(["#", "row spaces (deg)", "radians"])
@@ -84,17 +90,23 @@ struct TheoryAngles: ParsableCommand {
       }
       print(table.rendered)
       print("")
-      print("Null-space angles (deg): \(report.null_space_degrees.map { formatted($0) }.joined(separator: ", "))")
-      print("Friedrichs angle: \(formatted(report.friedrichs_degrees))°   Dixmier angle: \(formatted(report.dixmier_degrees))°")
-      print("‖P₂P₁‖ = \(formatted(report.null_product_norm))")
       print(
-        report.forgets_nothing
+        "Null-space angles (deg): \(report.nullSpaceDegrees.map { formatted($0) }.joined(separator: ", "))"
+      )
+      print(
+        "Friedrichs angle: \(formatted(report.friedrichsDegrees))°   Dixmier angle: \(formatted(report.dixmierDegrees))°"
+      )
+      print("‖P₂P₁‖ = \(formatted(report.nullProductNorm))")
+      print(
+        report.forgetsNothing
           ? "Every angle is 0° or 90°: no forgetting for any w* (Evron et al. Theorem 6)."
-          : "Some angle lies strictly between 0° and 90°: some w* is forgotten (Evron et al. Theorem 6).")
+          : "Some angle lies strictly between 0° and 90°: some w* is forgotten (Evron et al. Theorem 6)."
+      )
       print(
-        report.replay_cannot_hurt_on_average
+        report.replayCannotHurtOnAverage
           ? "Every null-space angle ≥ 45°: replay cannot raise forgetting averaged over w* ~ N(0, I) (Proposition 3.6)."
-          : "Some null-space angle < 45°: replay may raise forgetting (Proposition 3.6 does not apply).")
+          : "Some null-space angle < 45°: replay may raise forgetting (Proposition 3.6 does not apply)."
+      )
     }
   }
 }

@@ -6,7 +6,8 @@ import EngramTheory
 struct TheoryConstruction: ParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "construction",
-    abstract: "Print a built-in construction as a JSON spec for 'theory forgetting' and 'theory angles'.",
+    abstract:
+      "Print a built-in construction as a JSON spec for 'theory forgetting' and 'theory angles'.",
     discussion: """
       Gaussian samples are drawn with --seed exactly as 'theory expected' draws them. With \
       --memory M the spec replays M samples of the construction's source task (picked at \
@@ -20,6 +21,9 @@ struct TheoryConstruction: ParsableCommand {
 
   @Option(help: "Seed for task samples and the replay choice.")
   var seed: UInt64 = 0
+
+  @Flag(help: "Write average-case tasks as {\"basis\", \"samples\"} instead of sampled rows.")
+  var bases = false
 
   func run() throws {
     try reportingErrors {
@@ -35,13 +39,20 @@ struct TheoryConstruction: ParsableCommand {
         case .subspace: candidates = instance.sequence.tasks[instance.poolTask]
         }
         guard memory <= candidates.rows else {
-          throw TheoryError.memoryTooLarge(requested: memory, available: candidates.rows, task: instance.poolTask)
+          throw TheoryError.memoryTooLarge(
+            requested: memory, available: candidates.rows, task: instance.poolTask)
         }
         var stream = streams.stream(.replay, worker: memory)
         let picked = stream.sampleWithoutReplacement(memory, from: candidates.rows)
         replay = Replay(task: instance.replayTask, rows: candidates.selectingRows(picked))
       }
-      let spec = try RegressionSpec(sequence: instance.sequence, order: instance.order, replay: replay)
+      let spec =
+        bases
+        ? try RegressionSpec(
+          sources: instance.sources, groundTruth: instance.sequence.groundTruth,
+          order: instance.order,
+          replay: replay)
+        : try RegressionSpec(sequence: instance.sequence, order: instance.order, replay: replay)
       try printJSON(spec)
     }
   }

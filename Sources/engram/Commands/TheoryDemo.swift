@@ -33,10 +33,12 @@ struct TheoryTour {
   func render() throws -> String {
     var out: [String] = []
     out.append("REPLAY CAN PROVABLY INCREASE FORGETTING — exact continual linear regression")
-    out.append("(Mahdaviyeh et al., CoLLAs 2025). Each task is trained to convergence; forgetting is")
+    out.append(
+      "(Mahdaviyeh et al., CoLLAs 2025). Each task is trained to convergence; forgetting is")
     out.append("the loss on earlier tasks at the end. w* is scaled so that a = 1.")
     out.append("")
-    out.append("1. Worst case (Theorem 3.2): replaying ONE sample turns vanishing forgetting into Θ(1).")
+    out.append(
+      "1. Worst case (Theorem 3.2): replaying ONE sample turns vanishing forgetting into Θ(1).")
     var worst = TextTable(["tasks T", "no replay", "3/(28(T−1))", "replay x₂", "3/14"])
     var stream = RandomStreams(seed: seed).stream(.noise)
     for t in [2, 5, 10, 50] {
@@ -57,7 +59,8 @@ struct TheoryTour {
     out.append(threeD)
     out.append("")
 
-    out.append("3. Average case, d = 50 (Theorem 3.5 / Figure 1b, ε = 0.4): expected forgetting against m.")
+    out.append(
+      "3. Average case, d = 50 (Theorem 3.5 / Figure 1b, ε = 0.4): expected forgetting against m.")
     let started = Date()
     let sweep = TheorySweep(
       construction: .subspace(dimension: 50, epsilon: 0.4, samples: 100), parameter: .memory,
@@ -65,10 +68,13 @@ struct TheoryTour {
     let points = try sweep.run()
     let seconds = Date().timeIntervalSince(started)
     out.append(
-      SweepTable.render(points, parameter: .memory, memory: 0, draws: draws, seed: seed, construction: "subspace d = 50"))
+      SweepTable.render(
+        points, parameter: .memory, memory: 0, draws: draws, seed: seed,
+        construction: "subspace d = 50"))
     out.append(String(format: "(%d memories in %.2f s)", points.count * draws, seconds))
     out.append("")
-    out.append("4. When replay cannot hurt: if every angle between the tasks' null spaces is at least")
+    out.append(
+      "4. When replay cannot hurt: if every angle between the tasks' null spaces is at least")
     out.append("   45°, no replay set raises forgetting averaged over w* (Proposition 3.6). Try")
     out.append("   'engram theory angles --spec FILE' on your own tasks, and 'engram theory sweep")
     out.append("   --construction hyperplanes --angle 0:90:10' for the arch peaking at 45°.")

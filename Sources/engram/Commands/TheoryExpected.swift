@@ -21,8 +21,7 @@ struct TheoryExpected: ParsableCommand {
 
   @OptionGroup var shape: ConstructionOptions
 
-  @Option(help: "A task-sequence spec (JSON) instead of a construction.")
-  var spec: String?
+  @OptionGroup var input: SpecOptions
 
   @Option(help: "With --spec: the task whose samples are replayed (0-based).")
   var from: Int = 0
@@ -33,14 +32,14 @@ struct TheoryExpected: ParsableCommand {
   @Option(help: "Replayed samples m.")
   var memory: Int = 1
 
-  @Option(help: "random (expectation over memories), greedy-min or greedy-max (one chosen memory; needs a pool of rows).")
+  @Option(
+    help:
+      "random (expectation over memories), greedy-min or greedy-max (one chosen memory; needs a pool of rows)."
+  )
   var policy: ReplayPolicy = .random
 
   @Option(help: "Monte Carlo draws (memories averaged).")
   var draws: Int = 1000
-
-  @Option(help: "Seed for task samples and replay draws.")
-  var seed: UInt64 = 0
 
   @Option(help: "expected-test or training-samples (default: the construction's).")
   var measure: ForgettingMeasure?
@@ -54,8 +53,8 @@ struct TheoryExpected: ParsableCommand {
   @OptionGroup var common: TheoryCommonOptions
 
   struct Report: Encodable {
-    let expected_forgetting: Double
-    let expected_forgetting_no_replay: Double
+    let expectedForgetting: Double
+    let expectedForgettingNoReplay: Double
     let ratio: Double?
     let stderr: Double
     let memory: Int
@@ -64,15 +63,15 @@ struct TheoryExpected: ParsableCommand {
     let source: String
     let measure: String
     let normalization: String
-    let closed_form: Double?
-    let closed_form_no_replay: Double?
+    let closedForm: Double?
+    let closedFormNoReplay: Double?
     let policy: String
-    let chosen_rows: [Int]?
+    let chosenRows: [Int]?
 
     func encode(to encoder: Encoder) throws {
       var c = encoder.container(keyedBy: CodingKeys.self)
-      try c.encode(expected_forgetting, forKey: .expected_forgetting)
-      try c.encode(expected_forgetting_no_replay, forKey: .expected_forgetting_no_replay)
+      try c.encode(expectedForgetting, forKey: .expectedForgetting)
+      try c.encode(expectedForgettingNoReplay, forKey: .expectedForgettingNoReplay)
       try c.encode(ratio, forKey: .ratio)
       try c.encode(stderr, forKey: .stderr)
       try c.encode(memory, forKey: .memory)
@@ -81,46 +80,51 @@ struct TheoryExpected: ParsableCommand {
       try c.encode(source, forKey: .source)
       try c.encode(measure, forKey: .measure)
       try c.encode(normalization, forKey: .normalization)
-      try c.encode(closed_form, forKey: .closed_form)
-      try c.encode(closed_form_no_replay, forKey: .closed_form_no_replay)
+      try c.encode(closedForm, forKey: .closedForm)
+      try c.encode(closedFormNoReplay, forKey: .closedFormNoReplay)
       try c.encode(policy, forKey: .policy)
-      try c.encode(chosen_rows, forKey: .chosen_rows)
+      try c.encode(chosenRows, forKey: .chosenRows)
     }
 
     enum CodingKeys: String, CodingKey {
-      case expected_forgetting, expected_forgetting_no_replay, ratio, stderr, memory, draws
-      case method, source, measure, normalization, closed_form, closed_form_no_replay, policy
-      case chosen_rows
+      case expectedForgetting, expectedForgettingNoReplay, ratio, stderr, memory, draws
+      case method, source, measure, normalization, closedForm, closedFormNoReplay, policy
+      case chosenRows
     }
   }
 
   func run() throws {
     try reportingErrors {
       common.apply()
+      let seed = input.seed
       let streams = RandomStreams(seed: seed)
       let experiment: ReplayExperiment
       var closedForm: Double? = nil
       var closedFormNoReplay: Double? = nil
       let source: String
-      if let spec {
+      if let spec = input.spec {
         guard shape.construction == nil else {
           throw CommandError(message: "give either --construction or --spec, not both")
         }
-        let parsed = try RegressionSpec(contentsOf: URL(fileURLWithPath: spec))
-        guard from >= 0, from < parsed.sequence.count else {
-          throw CommandError(message: "--from \(from) is not a task of \(spec) (it has \(parsed.sequence.count))")
+        let (parsed, sequence) = try input.load()
+        guard from >= 0, from < sequence.count else {
+          throw CommandError(
+            message: "--from \(from) is not a task of \(spec) (it has \(sequence.count))")
         }
         experiment = try ReplayExperiment(
-          sequence: parsed.sequence, order: parsed.order, replayTask: into ?? parsed.order.last ?? 0,
-          pool: .rows(parsed.sequence.tasks[from]), poolTask: from,
-          measure: measure ?? .trainingSamples, normalization: normalization ?? .m25)
-        source = spec
+          sequence: sequence, order: parsed.order, replayTask: into ?? parsed.order.last ?? 0,
+          pool: try parsed.sources[from].pool(sampled: sequence.tasks[from]), poolTask: from,
+          measure: measure ?? (parsed.isRandom ? .expectedTest : .trainingSamples),
+          normalization: normalization ?? .m25)
+        source = URL(fileURLWithPath: spec).lastPathComponent
       } else {
         try shape.requireSingleValues()
         var noise = streams.stream(.noise)
         let instance = try shape.build().instance(using: &noise)
         experiment = try instance.experiment(measure: measure, normalization: normalization)
-        let sameMeasure = experiment.measure == instance.measure && experiment.normalization == instance.normalization
+        let sameMeasure =
+          experiment.measure == instance.measure
+          && experiment.normalization == instance.normalization
         if sameMeasure {
           closedForm = instance.closedFormReplay[memory]
           closedFormNoReplay = instance.closedFormNoReplay
@@ -135,31 +139,39 @@ struct TheoryExpected: ParsableCommand {
       } else {
         let memoryChoice = try experiment.chooseMemory(size: memory, policy: policy)
         chosen = memoryChoice
-        estimate = ExpectationEstimate(mean: memoryChoice.forgetting, standardError: 0, draws: 1, method: .deterministic)
+        estimate = ExpectationEstimate(
+          mean: memoryChoice.forgetting, standardError: 0, draws: 1, method: .deterministic)
         closedForm = nil
       }
       let baseline = experiment.noReplayForgetting
       let point = SweepPoint(parameter: Double(memory), withReplay: estimate, noReplay: baseline)
       let report = Report(
-        expected_forgetting: estimate.mean, expected_forgetting_no_replay: baseline,
+        expectedForgetting: estimate.mean, expectedForgettingNoReplay: baseline,
         ratio: point.ratio, stderr: estimate.standardError, memory: memory, draws: estimate.draws,
         method: estimate.method.rawValue, source: source, measure: experiment.measure.rawValue,
-        normalization: experiment.normalization.rawValue, closed_form: closedForm,
-        closed_form_no_replay: closedFormNoReplay, policy: policy.rawValue,
-        chosen_rows: chosen?.indices)
+        normalization: experiment.normalization.rawValue, closedForm: closedForm,
+        closedFormNoReplay: closedFormNoReplay, policy: policy.rawValue,
+        chosenRows: chosen?.indices)
       if json { return try printJSON(report) }
       let how = policy == .random ? "random" : policy.rawValue
-      print("\(source): replay of m = \(memory) sample\(memory == 1 ? "" : "s") (\(how)) of task \(experiment.poolTask) into task \(experiment.replayTask)")
-      print("measure: \(report.measure), normalization: \(report.normalization), \(estimate.method.rawValue) over \(estimate.draws) memor\(estimate.draws == 1 ? "y" : "ies"), seed \(seed)")
+      print(
+        "\(source): replay of m = \(memory) sample\(memory == 1 ? "" : "s") (\(how)) of task \(experiment.poolTask) into task \(experiment.replayTask)"
+      )
+      print(
+        "measure: \(report.measure), normalization: \(report.normalization), \(estimate.method.rawValue) over \(estimate.draws) memor\(estimate.draws == 1 ? "y" : "ies"), seed \(seed)"
+      )
       if let chosen {
-        print("\(policy.rawValue) chose rows \(chosen.indices.map(String.init).joined(separator: ", ")) of task \(experiment.poolTask)")
+        print(
+          "\(policy.rawValue) chose rows \(chosen.indices.map(String.init).joined(separator: ", ")) of task \(experiment.poolTask)"
+        )
       }
       print("")
       var table = TextTable(["", "forgetting", "± stderr", "closed form"])
       table.add(["without replay", formatted(baseline), "exact", formatted(closedFormNoReplay)])
       table.add([
         "with replay", formatted(estimate.mean),
-        estimate.standardError > 0 ? formatted(estimate.standardError, digits: 2) : "exact", formatted(closedForm),
+        estimate.standardError > 0 ? formatted(estimate.standardError, digits: 2) : "exact",
+        formatted(closedForm),
       ])
       print(table.rendered)
       print("")

@@ -12,13 +12,14 @@ struct TheoryForgetting: ParsableCommand {
       "replay": {"task": INDEX, "rows": [[...]]}, "order": [...]}. replay and order are \
       optional; order lists 0-based task indices (default: each task once); replay rows are \
       added to that task's rows whenever it is trained. Labels are y = X·w_star.
+      A task may instead be {"basis": [[...]], "samples": N}: N Gaussian samples on the \
+      basis's span (drawn with --seed). --order overrides the spec's order.
       --json prints {"forgetting", "per_task", "weights", "normalization", \
-      "expected_test_forgetting", "order"}: per_task[t] is task t's sum of squared errors at \
-      the final weights.
+      "expected_test_forgetting", "expected_forgetting_random_w_star", ...}: perTask[t] is task \
+      t's sum of squared errors at the final weights.
       """)
 
-  @Option(help: "The task-sequence spec (JSON).")
-  var spec: String
+  @OptionGroup var input: SpecOptions
 
   @Option(help: "m25 (average over the k−1 earlier iterations) or e22 (over all k).")
   var normalization: ForgettingNormalization = .m25
@@ -30,36 +31,45 @@ struct TheoryForgetting: ParsableCommand {
 
   struct Report: Encodable {
     let forgetting: Double
-    let per_task: [Double]
+    let perTask: [Double]
     let weights: [Double]
     let normalization: String
-    let expected_test_forgetting: Double
-    let per_task_expected_test: [Double]
-    let training_errors: [Double]
+    let expectedTestForgetting: Double
+    let expectedForgettingRandomWStar: Double
+    let perTaskExpectedTest: [Double]
+    let trainingErrors: [Double]
     let order: [Int]
   }
 
   func run() throws {
     try reportingErrors {
       common.apply()
-      let spec = try RegressionSpec(contentsOf: URL(fileURLWithPath: self.spec))
-      let run = try ContinualRegression(sequence: spec.sequence).train(order: spec.order, replay: spec.replay)
+      let (spec, sequence) = try input.load()
+      let run = try ContinualRegression(sequence: sequence).train(
+        order: spec.order, replay: spec.replay)
+      let overWStar = try GroundTruthExpectation.forgetting(
+        of: sequence, order: spec.order, replay: spec.replay, normalization: normalization)
       let report = Report(
-        forgetting: run.forgetting(normalization), per_task: run.taskLosses, weights: run.weights,
+        forgetting: run.forgetting(normalization), perTask: run.taskLosses, weights: run.weights,
         normalization: normalization.rawValue,
-        expected_test_forgetting: run.expectedTestForgetting(normalization),
-        per_task_expected_test: run.expectedTestLosses, training_errors: run.trainingErrors,
+        expectedTestForgetting: run.expectedTestForgetting(normalization),
+        expectedForgettingRandomWStar: overWStar,
+        perTaskExpectedTest: run.expectedTestLosses, trainingErrors: run.trainingErrors,
         order: run.order)
       if json { return try printJSON(report) }
-      print("Forgetting (\(normalization.rawValue), training samples): \(formatted(report.forgetting))")
-      print("Expected forgetting over test samples (Proposition 3.4): \(formatted(report.expected_test_forgetting))")
+      print(
+        "Forgetting (\(normalization.rawValue), training samples): \(formatted(report.forgetting))")
+      print(
+        "Expected forgetting over test samples (Proposition 3.4): \(formatted(report.expectedTestForgetting))"
+      )
+      print("… and over w* ~ N(0, I) (Proposition 3.6's trace formula): \(formatted(overWStar))")
       let replayNote = spec.replay.map { " (+\($0.rows.rows) replayed in task \($0.task))" } ?? ""
       print("Order: \(run.order.map(String.init).joined(separator: " → "))\(replayNote)")
       print("")
       var table = TextTable(["task", "samples", "loss (training)", "loss (expected test)"])
       for t in run.taskLosses.indices {
         table.add([
-          "\(t)", "\(spec.sequence.tasks[t].rows)", formatted(run.taskLosses[t]),
+          "\(t)", "\(sequence.tasks[t].rows)", formatted(run.taskLosses[t]),
           formatted(run.expectedTestLosses[t]),
         ])
       }

@@ -78,15 +78,20 @@ struct TheorySweepCommand: ParsableCommand {
       try shape.validateNames()
       let lists = shape.given.filter { $0.value.isList }
       if lists.count > 1 || (lists.count == 1 && memory?.isList == true) {
-        let names = (lists.keys.sorted() + (memory?.isList == true ? ["memory"] : [])).map { "--\($0)" }
-        throw CommandError(message: "sweep one parameter at a time; \(names.joined(separator: " and ")) are all lists")
+        let names = (lists.keys.sorted() + (memory?.isList == true ? ["memory"] : [])).map {
+          "--\($0)"
+        }
+        throw CommandError(
+          message:
+            "sweep one parameter at a time; \(names.joined(separator: " and ")) are all lists")
       }
       let parameter: SweepParameter
       let values: [Double]
       var fixedMemory = 1
       if let (name, list) = lists.first {
         guard let swept = SweepParameter(rawValue: name) else {
-          throw CommandError(message: "--\(name) cannot be swept; sweep --memory, --angle, --tasks or --epsilon")
+          throw CommandError(
+            message: "--\(name) cannot be swept; sweep --memory, --angle, --tasks or --epsilon")
         }
         parameter = swept
         values = list.values
@@ -100,19 +105,26 @@ struct TheorySweepCommand: ParsableCommand {
         draws: draws, seed: seed, measure: measure, normalization: normalization)
       let progress = ProgressReporter(label: "sweep", quiet: values.count < 2)
       let points = try sweep.run(progress: progress.update)
-      let rows = points.map { Row(parameterName: parameter.rawValue, parameter: $0.parameter, point: $0) }
+      let rows = points.map {
+        Row(parameterName: parameter.rawValue, parameter: $0.parameter, point: $0)
+      }
       if json { return try printJSON(rows) }
       if csv {
         print("\(parameter.rawValue),expected_forgetting,stderr,no_replay,ratio,harmful,turn")
         for p in points {
-          print([
-            "\(p.parameter)", "\(p.withReplay.mean)", "\(p.withReplay.standardError)", "\(p.noReplay)",
-            p.ratio.map { "\($0)" } ?? "", "\(p.harmful)", p.turn?.rawValue ?? "",
-          ].joined(separator: ","))
+          print(
+            [
+              "\(p.parameter)", "\(p.withReplay.mean)", "\(p.withReplay.standardError)",
+              "\(p.noReplay)",
+              p.ratio.map { "\($0)" } ?? "", "\(p.harmful)", p.turn?.rawValue ?? "",
+            ].joined(separator: ","))
         }
         return
       }
-      print(SweepTable.render(points, parameter: parameter, memory: fixedMemory, draws: draws, seed: seed, construction: sweep.construction.name))
+      print(
+        SweepTable.render(
+          points, parameter: parameter, memory: fixedMemory, draws: draws, seed: seed,
+          construction: sweep.construction.name))
     }
   }
 }
@@ -125,10 +137,15 @@ enum SweepTable {
   ) -> String {
     var lines: [String] = []
     let fixed = parameter == .memory ? "" : ", m = \(memory)"
-    lines.append("\(construction): forgetting against \(parameter.rawValue)\(fixed) (\(draws) draws per point, seed \(seed))")
-    var table = TextTable([parameter.rawValue, "with replay", "± stderr", "no replay", "ratio", "", ""])
+    lines.append(
+      "\(construction): forgetting against \(parameter.rawValue)\(fixed) (\(draws) draws per point, seed \(seed))"
+    )
+    var table = TextTable([
+      parameter.rawValue, "with replay", "± stderr", "no replay", "ratio", "", "",
+    ])
     for p in points {
-      let value = parameter == .memory || parameter == .tasks ? "\(Int(p.parameter))" : formatted(p.parameter)
+      let value =
+        parameter == .memory || parameter == .tasks ? "\(Int(p.parameter))" : formatted(p.parameter)
       table.add([
         value, formatted(p.withReplay.mean),
         p.withReplay.standardError > 0 ? formatted(p.withReplay.standardError, digits: 2) : "exact",
@@ -142,10 +159,14 @@ enum SweepTable {
     lines.append(
       harmful.isEmpty
         ? "Replay never significantly increases forgetting on this grid."
-        : "Replay increases forgetting at \(parameter.rawValue) = \(harmful.joined(separator: ", ")).")
+        : "Replay increases forgetting at \(parameter.rawValue) = \(harmful.joined(separator: ", "))."
+    )
     if SweepAnalysis.isNonMonotonic(points) {
-      let turns = points.compactMap { p in p.turn.map { "\($0.rawValue) at \(formatted(p.parameter))" } }
-      lines.append("Forgetting is non-monotonic in \(parameter.rawValue): \(turns.joined(separator: ", ")).")
+      let turns = points.compactMap { p in
+        p.turn.map { "\($0.rawValue) at \(formatted(p.parameter))" }
+      }
+      lines.append(
+        "Forgetting is non-monotonic in \(parameter.rawValue): \(turns.joined(separator: ", ")).")
     } else {
       lines.append("Forgetting is monotonic in \(parameter.rawValue) on this grid (within noise).")
     }

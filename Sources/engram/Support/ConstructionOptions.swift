@@ -63,7 +63,9 @@ struct ConstructionOptions: ParsableArguments {
   /// Checks the name and that every given parameter belongs to the construction.
   func validateNames() throws {
     guard let construction else {
-      throw CommandError(message: "--construction is required; choose one of \(Construction.names.joined(separator: ", "))")
+      throw CommandError(
+        message:
+          "--construction is required; choose one of \(Construction.names.joined(separator: ", "))")
     }
     guard let allowed = Self.parameters[construction] else {
       throw TheoryError.unknownConstruction(name: construction, valid: Construction.names)
@@ -86,7 +88,8 @@ struct ConstructionOptions: ParsableArguments {
     func whole(_ key: String, _ fallback: Int) throws -> Int {
       let x = real(key, Double(fallback))
       guard x == x.rounded(), abs(x) < 1e9 else {
-        throw TheoryError.parameterOutOfRange(name: key, value: "\(x)", allowed: "must be a whole number")
+        throw TheoryError.parameterOutOfRange(
+          name: key, value: "\(x)", allowed: "must be a whole number")
       }
       return Int(x)
     }
@@ -115,7 +118,8 @@ struct ConstructionOptions: ParsableArguments {
   /// Rejects lists where single values are needed.
   func requireSingleValues() throws {
     if let (name, _) = given.first(where: { $0.value.isList }) {
-      throw CommandError(message: "--\(name) takes one value here; use 'engram theory sweep' to vary it")
+      throw CommandError(
+        message: "--\(name) takes one value here; use 'engram theory sweep' to vary it")
     }
   }
 }

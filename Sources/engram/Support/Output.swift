@@ -1,12 +1,13 @@
 import Foundation
 
-/// Writes an `Encodable` value as one line of JSON on stdout, keys sorted.
+/// Writes an `Encodable` value as one line of JSON on stdout, keys in snake_case and sorted.
 ///
 /// JSONEncoder writes doubles in shortest round-trip form, so values survive a round trip
 /// through Python's `json` or R's `jsonlite` exactly; sorted keys keep the text stable.
 func printJSON<T: Encodable>(_ value: T) throws {
   let encoder = JSONEncoder()
   encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+  encoder.keyEncodingStrategy = .convertToSnakeCase
   let data = try encoder.encode(value)
   print(String(decoding: data, as: UTF8.self))
 }
@@ -36,11 +37,14 @@ struct TextTable {
 
   var rendered: String {
     let all = [header] + rows
-    let widths = header.indices.map { i in all.map { $0.indices.contains(i) ? $0[i].count : 0 }.max() ?? 0 }
+    let widths = header.indices.map { i in
+      all.map { $0.indices.contains(i) ? $0[i].count : 0 }.max() ?? 0
+    }
     func line(_ cells: [String]) -> String {
       cells.enumerated().map { i, cell in
         cell.padding(toLength: widths[i], withPad: " ", startingAt: 0)
-      }.joined(separator: "  ").replacingOccurrences(of: "\\s+$", with: "", options: .regularExpression)
+      }.joined(separator: "  ").replacingOccurrences(
+        of: "\\s+$", with: "", options: .regularExpression)
     }
     let rule = widths.map { String(repeating: "-", count: $0) }.joined(separator: "  ")
     return ([line(header), rule] + rows.map(line)).joined(separator: "\n")
@@ -68,8 +72,10 @@ struct ProgressReporter {
     if isTerminal {
       let width = 24
       let filled = total > 0 ? width * done / total : width
-      let bar = String(repeating: "#", count: filled) + String(repeating: ".", count: width - filled)
-      let text = String(format: "\r%@ [%@] %d/%d  %.1f/s  ETA %.0fs ", label, bar, done, total, rate, remaining)
+      let bar =
+        String(repeating: "#", count: filled) + String(repeating: ".", count: width - filled)
+      let text = String(
+        format: "\r%@ [%@] %d/%d  %.1f/s  ETA %.0fs ", label, bar, done, total, rate, remaining)
       FileHandle.standardError.write(Data(text.utf8))
       if done == total { FileHandle.standardError.write(Data("\n".utf8)) }
     } else {

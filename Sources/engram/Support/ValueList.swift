@@ -1,5 +1,5 @@
-import Foundation
 import ArgumentParser
+import Foundation
 
 /// A list of numbers given as `A,B,C` or as an inclusive range `A:B` / `A:B:STEP`.
 struct ValueList: ExpressibleByArgument, Equatable {
@@ -9,8 +9,12 @@ struct ValueList: ExpressibleByArgument, Equatable {
 
   init?(argument: String) {
     if argument.contains(":") {
-      let parts = argument.split(separator: ":", omittingEmptySubsequences: false).map { Double($0) }
-      guard parts.count == 2 || parts.count == 3, let a = parts[0], let b = parts[1] else { return nil }
+      let parts = argument.split(separator: ":", omittingEmptySubsequences: false).map {
+        Double($0)
+      }
+      guard parts.count == 2 || parts.count == 3, let a = parts[0], let b = parts[1] else {
+        return nil
+      }
       let step = parts.count == 3 ? parts[2] : 1
       guard let step, step > 0, b >= a, (b - a) / step <= 100_000 else { return nil }
       var list: [Double] = []
@@ -22,7 +26,9 @@ struct ValueList: ExpressibleByArgument, Equatable {
       values = list
       isList = true
     } else {
-      let parsed = argument.split(separator: ",").map { Double($0.trimmingCharacters(in: .whitespaces)) }
+      let parsed = argument.split(separator: ",").map {
+        Double($0.trimmingCharacters(in: .whitespaces))
+      }
       guard !parsed.isEmpty, parsed.allSatisfy({ $0 != nil }) else { return nil }
       values = parsed.compactMap { $0 }
       isList = values.count > 1

@@ -8,16 +8,22 @@ public struct Machine: Encodable {
 
   public static var current: Machine {
     let info = (try? String(contentsOfFile: "/proc/cpuinfo", encoding: .utf8)) ?? ""
-    let model = info.split(separator: "\n").first { $0.hasPrefix("model name") }
-      .map { $0.split(separator: ":", maxSplits: 1).last.map { $0.trimmingCharacters(in: .whitespaces) } ?? "" } ?? "unknown"
-    return Machine(cpu: model ?? "unknown", cores: ProcessInfo.processInfo.activeProcessorCount,
+    let model =
+      info.split(separator: "\n").first { $0.hasPrefix("model name") }
+      .map {
+        $0.split(separator: ":", maxSplits: 1).last.map { $0.trimmingCharacters(in: .whitespaces) }
+          ?? ""
+      } ?? "unknown"
+    return Machine(
+      cpu: model ?? "unknown", cores: ProcessInfo.processInfo.activeProcessorCount,
       os: ProcessInfo.processInfo.operatingSystemVersionString)
   }
 }
 
 /// The benchmark package's folder (for reference scripts).
 public func benchDirectory(file: String = #filePath) -> URL {
-  URL(fileURLWithPath: file).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+  URL(fileURLWithPath: file).deletingLastPathComponent().deletingLastPathComponent()
+    .deletingLastPathComponent()
 }
 
 /// Runs a reference script with the benchmark's Python (ENGRAM_BENCH_PYTHON, else the venv
@@ -35,15 +41,22 @@ public func runReference<T: Decodable>(
   let path = bench.appendingPathComponent("reference").appendingPathComponent(script).path
   process.arguments = (python == "/usr/bin/env" ? ["python3"] : []) + [path] + arguments
   var environment = ProcessInfo.processInfo.environment
-  for key in ["OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"] { environment[key] = "\(threads)" }
+  for key in ["OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"] {
+    environment[key] = "\(threads)"
+  }
   process.environment = environment
   let out = Pipe()
   process.standardOutput = out
   try process.run()
   let data = out.fileHandleForReading.readDataToEndOfFile()
   process.waitUntilExit()
-  guard process.terminationStatus == 0, let line = String(decoding: data, as: UTF8.self).split(separator: "\n").last else {
-    throw BenchError(message: "reference \(script) failed (status \(process.terminationStatus)); see bench/README.md for its Python set-up")
+  guard process.terminationStatus == 0,
+    let line = String(decoding: data, as: UTF8.self).split(separator: "\n").last
+  else {
+    throw BenchError(
+      message:
+        "reference \(script) failed (status \(process.terminationStatus)); see bench/README.md for its Python set-up"
+    )
   }
   return try JSONDecoder().decode(T.self, from: Data(line.utf8))
 }

@@ -34,15 +34,19 @@ let sweep = TheorySweep(
   values: stride(from: 0, through: 50, by: 5).map(Double.init), draws: 1000, seed: 0)
 var points: [SweepPoint] = []
 let engram = try bestTime(repeats: 5) { points = try sweep.run() }
-let reference = try runReference("theory_numpy.py", arguments: ["--repeats", "3"], threads: 1, as: Reference.self)
+let reference = try runReference(
+  "theory_numpy.py", arguments: ["--repeats", "3"], threads: 1, as: Reference.self)
 // Both are unbiased estimates of the same curve: their difference in standard errors should be
 // small. Points whose exact value is zero (m ≥ d − 1) hold only rounding residue and are skipped.
-let z = zip(points, zip(reference.means, reference.stderrs)).filter { abs($0.0.withReplay.mean) > 1e-20 }.map { p, r in
-  let se = (p.withReplay.standardError * p.withReplay.standardError + r.1 * r.1).squareRoot()
-  return se > 0 ? abs(p.withReplay.mean - r.0) / se : abs(p.withReplay.mean - r.0) / 1e-12
-}.max() ?? 0
+let z =
+  zip(points, zip(reference.means, reference.stderrs)).filter { abs($0.0.withReplay.mean) > 1e-20 }
+  .map { p, r in
+    let se = (p.withReplay.standardError * p.withReplay.standardError + r.1 * r.1).squareRoot()
+    return se > 0 ? abs(p.withReplay.mean - r.0) / se : abs(p.withReplay.mean - r.0) / 1e-12
+  }.max() ?? 0
 try emit(
   Line(
     engram_seconds: engram, numpy_seconds: reference.seconds,
-    speedup_vs_numpy: reference.seconds / engram, meets_target: engram < 2 && engram < reference.seconds,
+    speedup_vs_numpy: reference.seconds / engram,
+    meets_target: engram < 2 && engram < reference.seconds,
     max_z_difference: z, numpy_version: reference.numpy))
