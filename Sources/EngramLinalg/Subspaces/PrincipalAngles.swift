@@ -83,13 +83,7 @@ public struct PrincipalAngles: Sendable, Equatable {
     betweenRowSpacesOf first: Matrix<Scalar>, and second: Matrix<Scalar>,
     tolerance: RankTolerance = .automatic
   ) throws {
-    guard first.columns == second.columns else {
-      throw LinalgError.shapeMismatch(
-        operation: "principal angles", left: first.shape, right: second.shape)
-    }
-    try self.init(
-      betweenBases: try first.rowSpaceBasis(tolerance: tolerance),
-      and: try second.rowSpaceBasis(tolerance: tolerance))
+    try self.init(first, second) { try $0.rowSpaceBasis(tolerance: tolerance) }
   }
 
   /// The principal angles between the null spaces of two matrices.
@@ -98,12 +92,17 @@ public struct PrincipalAngles: Sendable, Equatable {
     betweenNullSpacesOf first: Matrix<Scalar>, and second: Matrix<Scalar>,
     tolerance: RankTolerance = .automatic
   ) throws {
+    try self.init(first, second) { try $0.nullSpaceBasis(tolerance: tolerance) }
+  }
+
+  private init<Scalar: LinalgScalar>(
+    _ first: Matrix<Scalar>, _ second: Matrix<Scalar>,
+    basis: (Matrix<Scalar>) throws -> Matrix<Scalar>
+  ) throws {
     guard first.columns == second.columns else {
       throw LinalgError.shapeMismatch(
         operation: "principal angles", left: first.shape, right: second.shape)
     }
-    try self.init(
-      betweenBases: try first.nullSpaceBasis(tolerance: tolerance),
-      and: try second.nullSpaceBasis(tolerance: tolerance))
+    try self.init(betweenBases: try basis(first), and: try basis(second))
   }
 }

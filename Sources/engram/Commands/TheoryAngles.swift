@@ -30,30 +30,11 @@ struct TheoryAngles: ParsableCommand {
     let radians: [Double]
     let degrees: [Double]
     let nullSpaceDegrees: [Double]
-    let friedrichsDegrees: Double?
-    let dixmierDegrees: Double?
+    let friedrichsDegrees: Nullable<Double>
+    let dixmierDegrees: Nullable<Double>
     let nullProductNorm: Double
     let forgetsNothing: Bool
     let replayCannotHurtOnAverage: Bool
-
-    func encode(to encoder: Encoder) throws {
-      // Nil angles are written as null rather than left out, so the keys are always there.
-      var c = encoder.container(keyedBy: CodingKeys.self)
-      try c.encode(tasks, forKey: .tasks)
-      try c.encode(radians, forKey: .radians)
-      try c.encode(degrees, forKey: .degrees)
-      try c.encode(nullSpaceDegrees, forKey: .nullSpaceDegrees)
-      try c.encode(friedrichsDegrees, forKey: .friedrichsDegrees)
-      try c.encode(dixmierDegrees, forKey: .dixmierDegrees)
-      try c.encode(nullProductNorm, forKey: .nullProductNorm)
-      try c.encode(forgetsNothing, forKey: .forgetsNothing)
-      try c.encode(replayCannotHurtOnAverage, forKey: .replayCannotHurtOnAverage)
-    }
-
-    enum CodingKeys: String, CodingKey {
-      case tasks, radians, degrees, nullSpaceDegrees, friedrichsDegrees, dixmierDegrees
-      case nullProductNorm, forgetsNothing, replayCannotHurtOnAverage
-    }
   }
 
   func run() throws {
@@ -78,8 +59,8 @@ struct TheoryAngles: ParsableCommand {
         tasks: indices, radians: geometry.rowSpaceAngles.radians,
         degrees: geometry.rowSpaceAngles.degrees,
         nullSpaceDegrees: geometry.nullSpaceAngles.degrees,
-        friedrichsDegrees: geometry.rowSpaceAngles.friedrichs().map(toDegrees),
-        dixmierDegrees: geometry.rowSpaceAngles.dixmier.map(toDegrees),
+        friedrichsDegrees: Nullable(geometry.rowSpaceAngles.friedrichs().map(toDegrees)),
+        dixmierDegrees: Nullable(geometry.rowSpaceAngles.dixmier.map(toDegrees)),
         nullProductNorm: geometry.nullProductNorm, forgetsNothing: geometry.forgetsNothing,
         replayCannotHurtOnAverage: geometry.replayCannotHurtOnAverage)
       if json { return try printJSON(report) }
@@ -94,7 +75,7 @@ struct TheoryAngles: ParsableCommand {
         "Null-space angles (deg): \(report.nullSpaceDegrees.map { formatted($0) }.joined(separator: ", "))"
       )
       print(
-        "Friedrichs angle: \(formatted(report.friedrichsDegrees))°   Dixmier angle: \(formatted(report.dixmierDegrees))°"
+        "Friedrichs angle: \(formatted(report.friedrichsDegrees.value))°   Dixmier angle: \(formatted(report.dixmierDegrees.value))°"
       )
       print("‖P₂P₁‖ = \(formatted(report.nullProductNorm))")
       print(

@@ -38,14 +38,7 @@ struct TheoryExpected: ParsableCommand {
   )
   var policy: ReplayPolicy = .random
 
-  @Option(help: "Monte Carlo draws (memories averaged).")
-  var draws: Int = 1000
-
-  @Option(help: "expected-test or training-samples (default: the construction's).")
-  var measure: ForgettingMeasure?
-
-  @Option(help: "m25 or e22 (default: the construction's).")
-  var normalization: ForgettingNormalization?
+  @OptionGroup var expectation: ExpectationOptions
 
   @Flag(help: "Print one JSON object instead of a table.")
   var json = false
@@ -55,7 +48,7 @@ struct TheoryExpected: ParsableCommand {
   struct Report: Encodable {
     let expectedForgetting: Double
     let expectedForgettingNoReplay: Double
-    let ratio: Double?
+    let ratio: Nullable<Double>
     let stderr: Double
     let memory: Int
     let draws: Int
@@ -63,34 +56,10 @@ struct TheoryExpected: ParsableCommand {
     let source: String
     let measure: String
     let normalization: String
-    let closedForm: Double?
-    let closedFormNoReplay: Double?
+    let closedForm: Nullable<Double>
+    let closedFormNoReplay: Nullable<Double>
     let policy: String
-    let chosenRows: [Int]?
-
-    func encode(to encoder: Encoder) throws {
-      var c = encoder.container(keyedBy: CodingKeys.self)
-      try c.encode(expectedForgetting, forKey: .expectedForgetting)
-      try c.encode(expectedForgettingNoReplay, forKey: .expectedForgettingNoReplay)
-      try c.encode(ratio, forKey: .ratio)
-      try c.encode(stderr, forKey: .stderr)
-      try c.encode(memory, forKey: .memory)
-      try c.encode(draws, forKey: .draws)
-      try c.encode(method, forKey: .method)
-      try c.encode(source, forKey: .source)
-      try c.encode(measure, forKey: .measure)
-      try c.encode(normalization, forKey: .normalization)
-      try c.encode(closedForm, forKey: .closedForm)
-      try c.encode(closedFormNoReplay, forKey: .closedFormNoReplay)
-      try c.encode(policy, forKey: .policy)
-      try c.encode(chosenRows, forKey: .chosenRows)
-    }
-
-    enum CodingKeys: String, CodingKey {
-      case expectedForgetting, expectedForgettingNoReplay, ratio, stderr, memory, draws
-      case method, source, measure, normalization, closedForm, closedFormNoReplay, policy
-      case chosenRows
-    }
+    let chosenRows: Nullable<[Int]>
   }
 
   func run() throws {
@@ -114,14 +83,15 @@ struct TheoryExpected: ParsableCommand {
         experiment = try ReplayExperiment(
           sequence: sequence, order: parsed.order, replayTask: into ?? parsed.order.last ?? 0,
           pool: try parsed.sources[from].pool(sampled: sequence.tasks[from]), poolTask: from,
-          measure: measure ?? (parsed.isRandom ? .expectedTest : .trainingSamples),
-          normalization: normalization ?? .m25)
+          measure: expectation.measure ?? (parsed.isRandom ? .expectedTest : .trainingSamples),
+          normalization: expectation.normalization ?? .m25)
         source = URL(fileURLWithPath: spec).lastPathComponent
       } else {
         try shape.requireSingleValues()
         var noise = streams.stream(.noise)
         let instance = try shape.build().instance(using: &noise)
-        experiment = try instance.experiment(measure: measure, normalization: normalization)
+        experiment = try instance.experiment(
+          measure: expectation.measure, normalization: expectation.normalization)
         let sameMeasure =
           experiment.measure == instance.measure
           && experiment.normalization == instance.normalization
@@ -135,7 +105,8 @@ struct TheoryExpected: ParsableCommand {
       var chosen: ChosenMemory? = nil
       let estimate: ExpectationEstimate
       if policy == .random {
-        estimate = try experiment.expectedForgetting(memory: memory, draws: draws, using: &replay)
+        estimate = try experiment.expectedForgetting(
+          memory: memory, draws: expectation.draws, using: &replay)
       } else {
         let memoryChoice = try experiment.chooseMemory(size: memory, policy: policy)
         chosen = memoryChoice
@@ -147,11 +118,12 @@ struct TheoryExpected: ParsableCommand {
       let point = SweepPoint(parameter: Double(memory), withReplay: estimate, noReplay: baseline)
       let report = Report(
         expectedForgetting: estimate.mean, expectedForgettingNoReplay: baseline,
-        ratio: point.ratio, stderr: estimate.standardError, memory: memory, draws: estimate.draws,
+        ratio: Nullable(point.ratio), stderr: estimate.standardError, memory: memory,
+        draws: estimate.draws,
         method: estimate.method.rawValue, source: source, measure: experiment.measure.rawValue,
-        normalization: experiment.normalization.rawValue, closedForm: closedForm,
-        closedFormNoReplay: closedFormNoReplay, policy: policy.rawValue,
-        chosenRows: chosen?.indices)
+        normalization: experiment.normalization.rawValue, closedForm: Nullable(closedForm),
+        closedFormNoReplay: Nullable(closedFormNoReplay), policy: policy.rawValue,
+        chosenRows: Nullable(chosen?.indices))
       if json { return try printJSON(report) }
       let how = policy == .random ? "random" : policy.rawValue
       print(

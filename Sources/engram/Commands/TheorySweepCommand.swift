@@ -22,17 +22,10 @@ struct TheorySweepCommand: ParsableCommand {
   @Option(help: "Replayed samples: one value, a list, or A:B[:STEP].")
   var memory: ValueList?
 
-  @Option(help: "Monte Carlo draws per point.")
-  var draws: Int = 1000
-
   @Option(help: "Seed for task samples and replay draws.")
   var seed: UInt64 = 0
 
-  @Option(help: "expected-test or training-samples (default: the construction's).")
-  var measure: ForgettingMeasure?
-
-  @Option(help: "m25 or e22 (default: the construction's).")
-  var normalization: ForgettingNormalization?
+  @OptionGroup var expectation: ExpectationOptions
 
   @Flag(help: "Print a JSON array.")
   var json = false
@@ -102,7 +95,8 @@ struct TheorySweepCommand: ParsableCommand {
       }
       let sweep = TheorySweep(
         construction: try shape.build(), parameter: parameter, values: values, memory: fixedMemory,
-        draws: draws, seed: seed, measure: measure, normalization: normalization)
+        draws: expectation.draws, seed: seed, measure: expectation.measure,
+        normalization: expectation.normalization)
       let progress = ProgressReporter(label: "sweep", quiet: values.count < 2)
       let points = try sweep.run(progress: progress.update)
       let rows = points.map {
@@ -123,7 +117,7 @@ struct TheorySweepCommand: ParsableCommand {
       }
       print(
         SweepTable.render(
-          points, parameter: parameter, memory: fixedMemory, draws: draws, seed: seed,
+          points, parameter: parameter, memory: fixedMemory, draws: expectation.draws, seed: seed,
           construction: sweep.construction.name))
     }
   }

@@ -127,3 +127,15 @@ struct ConstructionOptions: ParsableArguments {
 extension ForgettingNormalization: ExpressibleByArgument {}
 extension ForgettingMeasure: ExpressibleByArgument {}
 extension ReplayPolicy: ExpressibleByArgument {}
+
+/// How an expectation over replay draws is computed and reported.
+struct ExpectationOptions: ParsableArguments {
+  @Option(help: "Monte Carlo draws (memories averaged) per value.")
+  var draws: Int = 1000
+
+  @Option(help: "expected-test or training-samples (default: the construction's).")
+  var measure: ForgettingMeasure?
+
+  @Option(help: "m25 or e22 (default: the construction's).")
+  var normalization: ForgettingNormalization?
+}

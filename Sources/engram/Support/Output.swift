@@ -84,3 +84,18 @@ struct ProgressReporter {
     }
   }
 }
+
+/// An optional that encodes `nil` as JSON `null` instead of leaving the key out, so that
+/// documented keys are always present.
+struct Nullable<Wrapped: Encodable>: Encodable {
+  let value: Wrapped?
+
+  init(_ value: Wrapped?) {
+    self.value = value
+  }
+
+  func encode(to encoder: Encoder) throws {
+    var container = encoder.singleValueContainer()
+    if let value { try container.encode(value) } else { try container.encodeNil() }
+  }
+}
