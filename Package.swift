@@ -5,6 +5,7 @@ let package = Package(
   name: "Engram",
   platforms: [.macOS(.v14)],
   products: [
+    .library(name: "EngramRandom", targets: ["EngramRandom"]),
     .library(name: "EngramLinalg", targets: ["EngramLinalg"]),
     .library(name: "EngramTheory", targets: ["EngramTheory"]),
     .executable(name: "engram", targets: ["engram"]),
@@ -23,8 +24,9 @@ let package = Package(
           "Accelerate", .when(platforms: [.macOS, .iOS, .tvOS, .watchOS, .visionOS])),
       ]
     ),
-    .target(name: "EngramLinalg", dependencies: ["CLinearAlgebra"]),
-    .target(name: "EngramTheory", dependencies: ["EngramLinalg"]),
+    .target(name: "EngramRandom"),
+    .target(name: "EngramLinalg", dependencies: ["CLinearAlgebra", "EngramRandom"]),
+    .target(name: "EngramTheory", dependencies: ["EngramLinalg", "EngramRandom"]),
     .executableTarget(
       name: "engram",
       dependencies: [
@@ -32,7 +34,8 @@ let package = Package(
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ]
     ),
-    .testTarget(name: "EngramLinalgTests", dependencies: ["EngramLinalg"]),
+    .testTarget(name: "EngramRandomTests", dependencies: ["EngramRandom"]),
+    .testTarget(name: "EngramLinalgTests", dependencies: ["EngramLinalg", "EngramRandom"]),
     .testTarget(name: "EngramTheoryTests", dependencies: ["EngramTheory"]),
     .testTarget(name: "EngramCLITests", dependencies: ["engram"]),
   ]

@@ -10,7 +10,10 @@ let package = Package(
     .target(name: "BenchSupport", path: "Sources/BenchSupport"),
     .executableTarget(
       name: "theory",
-      dependencies: ["BenchSupport", .product(name: "EngramTheory", package: "Engram")],
+      dependencies: [
+        "BenchSupport", .product(name: "EngramTheory", package: "Engram"),
+        .product(name: "EngramRandom", package: "Engram"),
+      ],
       path: "Sources/theory"),
   ]
 )

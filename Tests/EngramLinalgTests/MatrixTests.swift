@@ -1,4 +1,5 @@
 import EngramLinalg
+import EngramRandom
 import Testing
 
 /// Products of small matrices are exact in Double up to a few ulps of the largest partial sum;

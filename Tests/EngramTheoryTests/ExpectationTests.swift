@@ -1,4 +1,5 @@
 import EngramLinalg
+import EngramRandom
 import EngramTheory
 import Foundation
 import Testing

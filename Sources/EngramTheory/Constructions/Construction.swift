@@ -1,4 +1,5 @@
 import EngramLinalg
+import EngramRandom
 
 /// The task sequences from the papers, as built-ins with their parameters.
 ///

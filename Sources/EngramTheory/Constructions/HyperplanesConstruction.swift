@@ -1,4 +1,5 @@
 import EngramLinalg
+import EngramRandom
 import Foundation
 
 /// Mahdaviyeh et al. Figure 9 / appendix A.3 (reference/replay-theory.md §3.6, §4.1).

@@ -1,4 +1,5 @@
 import EngramLinalg
+import EngramRandom
 
 /// Mahdaviyeh et al. Theorem 3.5 / Figure 1b, and Theorem C.1 as its d = 3 case
 /// (reference/replay-theory.md §3.3–3.4, §4.1).

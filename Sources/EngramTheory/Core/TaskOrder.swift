@@ -1,4 +1,5 @@
 import EngramLinalg
+import EngramRandom
 
 /// The order in which tasks are trained: the sequence τ(1), …, τ(k) of Evron et al. (2022).
 public enum TaskOrder: Sendable, Equatable {

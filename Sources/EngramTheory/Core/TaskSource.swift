@@ -1,4 +1,5 @@
 import EngramLinalg
+import EngramRandom
 
 /// Where a task's samples come from: given explicitly, or drawn from the average-case model.
 ///

@@ -1,4 +1,5 @@
 import EngramLinalg
+import EngramRandom
 
 /// Forgetting of one task sequence as a function of the replay memory, evaluated fast enough
 /// for Monte Carlo over thousands of memories.

@@ -1,4 +1,5 @@
 import EngramLinalg
+import EngramRandom
 import Foundation
 
 /// A task sequence read from a JSON spec file, the input of `engram theory forgetting`.

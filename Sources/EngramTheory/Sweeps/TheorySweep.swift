@@ -1,4 +1,5 @@
 import EngramLinalg
+import EngramRandom
 
 /// The parameter a theory sweep varies.
 public enum SweepParameter: String, Sendable, CaseIterable, Codable {

@@ -1,5 +1,6 @@
 import ArgumentParser
 import EngramLinalg
+import EngramRandom
 import EngramTheory
 
 /// `engram theory construction NAME`: a built-in construction written out as a spec.

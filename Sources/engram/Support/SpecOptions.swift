@@ -1,5 +1,6 @@
 import ArgumentParser
 import EngramLinalg
+import EngramRandom
 import EngramTheory
 import Foundation
 

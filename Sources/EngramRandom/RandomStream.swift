@@ -22,6 +22,18 @@ public struct RandomStream: RandomNumberGenerator, Sendable {
     if s0 | s1 | s2 | s3 == 0 { s0 = 0x9E37_79B9_7F4A_7C15 }  // the one forbidden state
   }
 
+  /// The generator's full state (four words), for checkpoints.
+  public var state: [UInt64] { [s0, s1, s2, s3] }
+
+  /// A stream resumed from a saved `state`; nil unless it is four words, not all zero.
+  public init?(state: [UInt64]) {
+    guard state.count == 4, state.contains(where: { $0 != 0 }) else { return nil }
+    s0 = state[0]
+    s1 = state[1]
+    s2 = state[2]
+    s3 = state[3]
+  }
+
   /// The next 64 random bits (xoshiro256**).
   public mutating func next() -> UInt64 {
     let result = rotl(s1 &* 5, 7) &* 9
