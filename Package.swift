@@ -7,11 +7,13 @@ let package = Package(
   products: [
     .library(name: "EngramRandom", targets: ["EngramRandom"]),
     .library(name: "EngramLinalg", targets: ["EngramLinalg"]),
+    .library(name: "EngramData", targets: ["EngramData"]),
     .library(name: "EngramTheory", targets: ["EngramTheory"]),
     .executable(name: "engram", targets: ["engram"]),
   ],
   dependencies: [
-    .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0")
+    .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+    .package(url: "https://github.com/yaslab/CSV.swift", from: "2.5.0"),
   ],
   targets: [
     // OpenBLAS (CBLAS) + LAPACKE from Debian on Linux; Accelerate on Apple platforms.
@@ -24,7 +26,11 @@ let package = Package(
           "Accelerate", .when(platforms: [.macOS, .iOS, .tvOS, .watchOS, .visionOS])),
       ]
     ),
+    .systemLibrary(name: "CZlib", path: "Sources/CZlib", providers: [.apt(["zlib1g-dev"])]),
     .target(name: "EngramRandom"),
+    .target(
+      name: "EngramData",
+      dependencies: ["CZlib", "EngramRandom", .product(name: "CSV", package: "CSV.swift")]),
     .target(name: "EngramLinalg", dependencies: ["CLinearAlgebra", "EngramRandom"]),
     .target(name: "EngramTheory", dependencies: ["EngramLinalg", "EngramRandom"]),
     .executableTarget(
@@ -35,6 +41,7 @@ let package = Package(
       ]
     ),
     .testTarget(name: "EngramRandomTests", dependencies: ["EngramRandom"]),
+    .testTarget(name: "EngramDataTests", dependencies: ["EngramData", "EngramRandom", "CZlib"]),
     .testTarget(name: "EngramLinalgTests", dependencies: ["EngramLinalg", "EngramRandom"]),
     .testTarget(name: "EngramTheoryTests", dependencies: ["EngramTheory"]),
     .testTarget(name: "EngramCLITests", dependencies: ["engram"]),

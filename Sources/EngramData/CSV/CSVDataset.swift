@@ -1,0 +1,171 @@
+import CSV
+import Foundation
+
+/// Reads labelled examples from a CSV file: one example per line, a label column and numeric
+/// feature columns.
+///
+/// A first line whose feature fields are not all numbers is taken as a header. Labels may be
+/// integers (used as class indices) or names (mapped to 0, 1, … in sorted order; the mapping
+/// is returned). Every line must have the same number of fields.
+public enum CSVDataset {
+  /// Which column holds the label.
+  public enum LabelColumn: Sendable, Equatable {
+    /// The first column.
+    case first
+    /// The last column.
+    case last
+    /// A 0-based column index.
+    case index(Int)
+    /// The column with this header name.
+    case named(String)
+  }
+
+  /// A dataset read from CSV, with the names of its classes.
+  public struct Result: Sendable {
+    /// The examples.
+    public let dataset: Dataset
+    /// The class names in index order (the integers themselves when labels were integers).
+    public let classNames: [String]
+  }
+
+  /// Reads a CSV file.
+  /// - Throws: `DataError.csv` naming the line and column of a bad field or a line of the
+  ///   wrong width; `DataError.unreadable`.
+  public static func read(
+    _ url: URL, labelColumn: LabelColumn = .first, delimiter: UnicodeScalar = ","
+  ) throws -> Result {
+    let file = url.lastPathComponent
+    guard let data = FileManager.default.contents(atPath: url.path) else {
+      throw DataError.unreadable(file: url.path, reason: "no such file")
+    }
+    guard let text = String(data: data, encoding: .utf8) else {
+      throw DataError.csv(
+        file: file, line: 1, column: 0, problem: "is not UTF-8 text; save the file as UTF-8 CSV")
+    }
+    // CSV.swift's InputStream mode reports an error at a normal end of file on Linux; its
+    // string mode does not, so the file is read whole.
+    let reader: CSVReader
+    do {
+      reader = try CSVReader(
+        string: text, hasHeaderRow: false, trimFields: true, delimiter: delimiter)
+    } catch {
+      throw DataError.unreadable(file: url.path, reason: "\(error)")
+    }
+    var rows: [[String]] = []
+    while let row = reader.next() {
+      if row.count == 1 && row[0].isEmpty { continue }  // blank line
+      rows.append(row)
+    }
+    if let error = reader.error {
+      throw DataError.csv(
+        file: file, line: rows.count + 1, column: 0, problem: "cannot be parsed (\(error))")
+    }
+    guard let first = rows.first else {
+      throw DataError.csv(
+        file: file, line: 1, column: 0,
+        problem: "the file is empty; give a label column and feature columns")
+    }
+    let width = first.count
+    guard width >= 2 else {
+      throw DataError.csv(
+        file: file, line: 1, column: 0,
+        problem:
+          "has \(width) column; a CSV dataset needs a label column and at least one feature column")
+    }
+    let header: [String]?
+    let labelIndex: Int
+    let featureColumns: [Int]
+    let provisional = try resolve(labelColumn, width: width, header: nil, file: file)
+    let firstIsHeader = (0..<width).contains {
+      $0 != provisional && Float($0 < first.count ? first[$0] : "") == nil
+    }
+    header = firstIsHeader ? first : nil
+    labelIndex = try resolve(labelColumn, width: width, header: header, file: file)
+    featureColumns = (0..<width).filter { $0 != labelIndex }
+    let body = firstIsHeader ? Array(rows.dropFirst()) : rows
+    let firstLine = firstIsHeader ? 2 : 1
+    guard !body.isEmpty else {
+      throw DataError.csv(
+        file: file, line: firstLine, column: 0, problem: "there are no examples after the header")
+    }
+
+    var features = [Float]()
+    features.reserveCapacity(body.count * featureColumns.count)
+    var rawLabels: [String] = []
+    rawLabels.reserveCapacity(body.count)
+    for (i, row) in body.enumerated() {
+      let line = firstLine + i
+      guard row.count == width else {
+        throw DataError.csv(
+          file: file, line: line, column: 0,
+          problem:
+            "has \(row.count) fields but the first line has \(width); every line needs the same columns"
+        )
+      }
+      for column in featureColumns {
+        guard let value = Float(row[column]), value.isFinite else {
+          throw DataError.csv(
+            file: file, line: line, column: column + 1,
+            problem: "'\(row[column])' is not a finite number; feature columns must be numeric")
+        }
+        features.append(value)
+      }
+      rawLabels.append(row[labelIndex])
+    }
+    let (labels, names) = try encodeLabels(
+      rawLabels, file: file, firstLine: firstLine, column: labelIndex + 1)
+    let dataset = try Dataset(
+      name: url.deletingPathExtension().lastPathComponent, features: .floats(features),
+      labels: labels,
+      featureCount: featureColumns.count, classCount: names.count)
+    return Result(dataset: dataset, classNames: names)
+  }
+
+  private static func resolve(_ column: LabelColumn, width: Int, header: [String]?, file: String)
+    throws -> Int
+  {
+    switch column {
+    case .first: return 0
+    case .last: return width - 1
+    case .index(let i):
+      guard i >= 0, i < width else {
+        throw DataError.csv(
+          file: file, line: 1, column: 0,
+          problem: "label column \(i) does not exist; the file has columns 0..<\(width)")
+      }
+      return i
+    case .named(let name):
+      guard let header else { return 0 }
+      guard let i = header.firstIndex(of: name) else {
+        throw DataError.csv(
+          file: file, line: 1, column: 0,
+          problem: "no column named '\(name)'; columns: \(header.joined(separator: ", "))")
+      }
+      return i
+    }
+  }
+
+  /// Integer labels ≥ 0 are class indices; anything else is a class name.
+  private static func encodeLabels(_ raw: [String], file: String, firstLine: Int, column: Int)
+    throws
+    -> ([Int32], [String])
+  {
+    let integers = raw.map { Int32($0) }
+    if integers.allSatisfy({ ($0 ?? -1) >= 0 }) {
+      let values = integers.map { $0 ?? 0 }
+      let classes = Int(values.max() ?? 0) + 1
+      guard classes <= 100_000 else {
+        let line = firstLine + (values.firstIndex(of: values.max() ?? 0) ?? 0)
+        throw DataError.csv(
+          file: file, line: line, column: column,
+          problem:
+            "label \(values.max() ?? 0) is too large; labels must be class indices below 100000 or class names"
+        )
+      }
+      return (values, (0..<classes).map(String.init))
+    }
+    let names = Array(Set(raw)).sorted()
+    let index = Dictionary(uniqueKeysWithValues: names.enumerated().map { ($1, Int32($0)) })
+    return (raw.map { index[$0] ?? 0 }, names)
+  }
+}

@@ -1,0 +1,83 @@
+import EngramRandom
+
+extension Dataset {
+  /// The examples at `indices`, in that order (a copy).
+  public func selecting<C: Collection>(_ indices: C, name: String? = nil) -> Dataset
+  where C.Element == Int {
+    let width = featureCount
+    let chosen: Features
+    switch features {
+    case .bytes(let b):
+      var out = [UInt8]()
+      out.reserveCapacity(indices.count * width)
+      for i in indices { out.append(contentsOf: b[(i * width)..<((i + 1) * width)]) }
+      chosen = .bytes(out)
+    case .floats(let f):
+      var out = [Float]()
+      out.reserveCapacity(indices.count * width)
+      for i in indices { out.append(contentsOf: f[(i * width)..<((i + 1) * width)]) }
+      chosen = .floats(out)
+    }
+    // Cannot fail: sizes and labels come from a valid dataset.
+    return Dataset(
+      unchecked: name ?? self.name, features: chosen, labels: indices.map { labels[$0] },
+      featureCount: featureCount, image: image, classCount: classCount)
+  }
+
+  /// The examples whose class is in `classes`, keeping their original labels.
+  /// - Throws: `DataError.invalidParameter` for a class outside 0..<classCount or no match.
+  public func filtering(classes: [Int]) throws -> Dataset {
+    if let bad = classes.first(where: { $0 < 0 || $0 >= classCount }) {
+      throw DataError.invalidParameter(
+        name: "class", value: "\(bad)", allowed: "\(name) has classes 0..<\(classCount)")
+    }
+    let wanted = Set(classes.map(Int32.init))
+    let indices = labels.indices.filter { wanted.contains(labels[$0]) }
+    guard !indices.isEmpty else {
+      throw DataError.invalidParameter(
+        name: "classes", value: "\(classes)", allowed: "\(name) has no examples of these classes")
+    }
+    return selecting(
+      indices, name: "\(name)[classes \(classes.map(String.init).joined(separator: ","))]")
+  }
+
+  /// A random split into (training, validation), the validation part holding `fraction` of
+  /// the examples, drawn from `stream`.
+  /// - Throws: `DataError.invalidParameter` unless 0 < fraction < 1 and both parts are non-empty.
+  public func split(validationFraction fraction: Double, using stream: inout RandomStream) throws
+    -> (training: Dataset, validation: Dataset)
+  {
+    let held = Int((Double(count) * fraction).rounded())
+    guard fraction > 0, fraction < 1, held > 0, held < count else {
+      throw DataError.invalidParameter(
+        name: "validation fraction", value: "\(fraction)",
+        allowed:
+          "must lie strictly between 0 and 1 and leave examples on both sides (\(count) examples)")
+    }
+    var order = Array(0..<count)
+    stream.shuffle(&order)
+    return (
+      selecting(order[held...].sorted(), name: "\(name)/train"),
+      selecting(order[..<held].sorted(), name: "\(name)/validation")
+    )
+  }
+
+  /// How many examples each class has.
+  public var classCounts: [Int] {
+    var counts = [Int](repeating: 0, count: classCount)
+    for label in labels { counts[Int(label)] += 1 }
+    return counts
+  }
+
+  init(
+    unchecked name: String, features: Features, labels: [Int32], featureCount: Int,
+    image: ImageShape?, classCount: Int
+  ) {
+    self.name = name
+    self.features = features
+    self.labels = labels
+    self.featureCount = featureCount
+    self.image = image
+    self.classCount = classCount
+  }
+}

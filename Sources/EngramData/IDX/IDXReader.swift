@@ -1,0 +1,172 @@
+import CZlib
+import Foundation
+
+/// An n-dimensional array of unsigned bytes read from an IDX file (the MNIST format).
+public struct IDXArray: Sendable, Equatable {
+  /// The dimensions from the header, outermost first (e.g. [60000, 28, 28]).
+  public let dimensions: [Int]
+  /// The elements, row-major.
+  public let bytes: [UInt8]
+
+  /// An array with the given dimensions and elements.
+  public init(dimensions: [Int], bytes: [UInt8]) {
+    self.dimensions = dimensions
+    self.bytes = bytes
+  }
+}
+
+/// Reads IDX files, raw or gzip-compressed (decided by the content, not the name).
+///
+/// Everything the header claims is checked before any large allocation: the magic number
+/// (00 00 08 rank), the rank (1–4), each dimension and their product against a limit, and the
+/// payload against what the file can hold (its size when raw; the gzip trailer's ISIZE when
+/// compressed). Decompression errors (bad CRC or deflate data, a stream cut short) and trailing
+/// bytes are errors too, so a damaged download never becomes silently wrong data.
+public enum IDXReader {
+  /// The largest number of elements an IDX file may claim (2³¹ − 1 bytes: far above any
+  /// image dataset Engram trains on, far below what a corrupt header tends to claim).
+  public static let elementLimit = Int(Int32.max)
+
+  /// Reads one IDX file.
+  /// - Throws: `DataError` naming the file: `.unreadable`, `.notIDX`, `.unsupportedType`,
+  ///   `.absurdSize`, `.truncated`, `.corruptGzip`, `.trailingBytes`.
+  public static func read(_ url: URL) throws -> IDXArray {
+    let name = url.lastPathComponent
+    let attributes = try? FileManager.default.attributesOfItem(atPath: url.path)
+    guard let fileSize = (attributes?[.size] as? NSNumber)?.intValue else {
+      throw DataError.unreadable(file: url.path, reason: "no such file")
+    }
+    let compressed = try isGzip(url)
+    let available: Int
+    if compressed {
+      guard fileSize >= 18 else {
+        throw DataError.corruptGzip(
+          file: name, reason: "only \(fileSize) bytes, shorter than a gzip header and trailer")
+      }
+      available = try gzipUncompressedSize(url, fileSize: fileSize)
+    } else {
+      available = fileSize
+    }
+
+    guard let handle = gzopen(url.path, "rb") else {
+      throw DataError.unreadable(file: url.path, reason: String(cString: strerror(errno)))
+    }
+    defer { gzclose(handle) }
+    _ = gzbuffer(handle, 1 << 17)
+
+    var magic = [UInt8](repeating: 0, count: 4)
+    try readExactly(handle, into: &magic, count: 4, file: name, available: available)
+    guard magic[0] == 0, magic[1] == 0 else {
+      throw DataError.notIDX(
+        file: name, magic: magic.map { String(format: "%02X", $0) }.joined(separator: " "))
+    }
+    guard magic[2] == 0x08 else { throw DataError.unsupportedType(file: name, code: magic[2]) }
+    let rank = Int(magic[3])
+    guard (1...4).contains(rank) else {
+      throw DataError.absurdSize(file: name, field: "rank", claimed: rank, limit: 4)
+    }
+    var header = [UInt8](repeating: 0, count: 4 * rank)
+    try readExactly(handle, into: &header, count: 4 * rank, file: name, available: available)
+    var dimensions: [Int] = []
+    var elements = 1
+    for i in 0..<rank {
+      let value =
+        Int(header[4 * i]) << 24 | Int(header[4 * i + 1]) << 16 | Int(header[4 * i + 2]) << 8
+        | Int(header[4 * i + 3])
+      dimensions.append(value)
+      let (product, overflow) = elements.multipliedReportingOverflow(by: value)
+      guard !overflow, product <= elementLimit else {
+        throw DataError.absurdSize(
+          file: name, field: "dimension \(i)", claimed: value,
+          limit: elementLimit / max(1, elements))
+      }
+      elements = product
+    }
+    let headerBytes = 4 + 4 * rank
+    guard headerBytes + elements <= available else {
+      throw DataError.truncated(
+        file: name, expectedBytes: headerBytes + elements, availableBytes: available)
+    }
+
+    var bytes = [UInt8](repeating: 0, count: elements)
+    try readExactly(handle, into: &bytes, count: elements, file: name, available: available)
+    var probe: UInt8 = 0
+    let extra = gzread(handle, &probe, 1)
+    if extra < 0 { throw gzipError(handle, file: name) }
+    if extra > 0 {
+      throw DataError.trailingBytes(file: name, count: available - headerBytes - elements)
+    }
+    return IDXArray(dimensions: dimensions, bytes: bytes)
+  }
+
+  /// Writes an IDX file of unsigned bytes (gzip-compressed when `compress` is true).
+  /// - Throws: `DataError.unreadable` when the file cannot be written.
+  public static func write(_ array: IDXArray, to url: URL, compress: Bool) throws {
+    var data = Data([0, 0, 0x08, UInt8(array.dimensions.count)])
+    for d in array.dimensions {
+      data.append(contentsOf: [
+        UInt8(d >> 24 & 0xFF), UInt8(d >> 16 & 0xFF), UInt8(d >> 8 & 0xFF), UInt8(d & 0xFF),
+      ])
+    }
+    data.append(contentsOf: array.bytes)
+    guard let handle = gzopen(url.path, compress ? "wb" : "wbT") else {
+      throw DataError.unreadable(file: url.path, reason: "cannot create the file")
+    }
+    let written = data.withUnsafeBytes { gzwrite(handle, $0.baseAddress, UInt32($0.count)) }
+    let closed = gzclose(handle)
+    guard written == data.count, closed == Z_OK else {
+      throw DataError.unreadable(file: url.path, reason: "write failed")
+    }
+  }
+
+  static func isGzip(_ url: URL) throws -> Bool {
+    guard let file = FileHandle(forReadingAtPath: url.path) else {
+      throw DataError.unreadable(file: url.path, reason: "permission denied or not a file")
+    }
+    defer { try? file.close() }
+    let head = file.readData(ofLength: 2)
+    return head.count == 2 && head[head.startIndex] == 0x1F && head[head.startIndex + 1] == 0x8B
+  }
+
+  /// ISIZE: the uncompressed size mod 2³², from the last four bytes of a gzip file.
+  static func gzipUncompressedSize(_ url: URL, fileSize: Int) throws -> Int {
+    guard let file = FileHandle(forReadingAtPath: url.path) else {
+      throw DataError.unreadable(file: url.path, reason: "permission denied or not a file")
+    }
+    defer { try? file.close() }
+    file.seek(toFileOffset: UInt64(fileSize - 4))
+    let tail = [UInt8](file.readData(ofLength: 4))
+    guard tail.count == 4 else {
+      throw DataError.corruptGzip(file: url.lastPathComponent, reason: "no trailer")
+    }
+    return Int(tail[0]) | Int(tail[1]) << 8 | Int(tail[2]) << 16 | Int(tail[3]) << 24
+  }
+
+  private static func readExactly(
+    _ handle: gzFile, into buffer: inout [UInt8], count: Int, file: String, available: Int
+  ) throws {
+    var done = 0
+    while done < count {
+      let chunk = min(count - done, 1 << 30)
+      let n = buffer.withUnsafeMutableBytes {
+        gzread(handle, $0.baseAddress! + done, UInt32(chunk))
+      }
+      if n < 0 { throw gzipError(handle, file: file) }
+      if n == 0 {
+        var code: Int32 = 0
+        let message = gzerror(handle, &code)
+        if code != Z_OK && code != Z_STREAM_END, let message {
+          throw DataError.corruptGzip(file: file, reason: String(cString: message))
+        }
+        throw DataError.truncated(file: file, expectedBytes: count, availableBytes: done)
+      }
+      done += Int(n)
+    }
+  }
+
+  private static func gzipError(_ handle: gzFile, file: String) -> DataError {
+    var code: Int32 = 0
+    let message = gzerror(handle, &code).map { String(cString: $0) } ?? "unknown zlib error"
+    return .corruptGzip(file: file, reason: message)
+  }
+}
