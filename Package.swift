@@ -8,6 +8,7 @@ let package = Package(
     .library(name: "EngramRandom", targets: ["EngramRandom"]),
     .library(name: "EngramLinalg", targets: ["EngramLinalg"]),
     .library(name: "EngramData", targets: ["EngramData"]),
+    .library(name: "EngramNN", targets: ["EngramNN"]),
     .library(name: "EngramTheory", targets: ["EngramTheory"]),
     .executable(name: "engram", targets: ["engram"]),
   ],
@@ -33,6 +34,7 @@ let package = Package(
       dependencies: ["CZlib", "EngramRandom", .product(name: "CSV", package: "CSV.swift")]),
     .target(name: "EngramLinalg", dependencies: ["CLinearAlgebra", "EngramRandom"]),
     .target(name: "EngramTheory", dependencies: ["EngramLinalg", "EngramRandom"]),
+    .target(name: "EngramNN", dependencies: ["EngramLinalg", "EngramRandom", "CZlib"]),
     .executableTarget(
       name: "engram",
       dependencies: [
@@ -41,6 +43,7 @@ let package = Package(
       ]
     ),
     .testTarget(name: "EngramRandomTests", dependencies: ["EngramRandom"]),
+    .testTarget(name: "EngramNNTests", dependencies: ["EngramNN", "EngramRandom"]),
     .testTarget(name: "EngramDataTests", dependencies: ["EngramData", "EngramRandom", "CZlib"]),
     .testTarget(name: "EngramLinalgTests", dependencies: ["EngramLinalg", "EngramRandom"]),
     .testTarget(name: "EngramTheoryTests", dependencies: ["EngramTheory"]),

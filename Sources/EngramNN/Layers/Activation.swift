@@ -1,0 +1,96 @@
+import EngramRandom
+import Foundation
+
+/// An element-wise nonlinearity: ReLU, leaky ReLU, tanh or the logistic sigmoid.
+///
+/// Backward uses the layer's output y, which determines each derivative:
+/// ReLU 1[y > 0]; leaky ReLU 1 or the slope by the sign of y; tanh 1 − y²; sigmoid y(1 − y).
+public final class Activation: Layer {
+  /// Which nonlinearity.
+  public enum Kind: Sendable, Equatable {
+    /// max(x, 0).
+    case relu
+    /// x for x > 0, slope·x otherwise.
+    case leakyReLU(slope: Float)
+    /// tanh x.
+    case tanh
+    /// 1 / (1 + e^{−x}).
+    case sigmoid
+  }
+
+  /// The nonlinearity.
+  public let kind: Kind
+  /// Features in and out.
+  public let inputWidth: Int
+  private var output = Tensor(rows: 0, columns: 0)
+  private var inputGradient = Tensor(rows: 0, columns: 0)
+
+  /// An activation over `width` features.
+  public init(_ kind: Kind, width: Int) {
+    self.kind = kind
+    self.inputWidth = width
+  }
+
+  public var description: String {
+    switch kind {
+    case .relu: return "relu"
+    case .leakyReLU(let slope): return "leaky-relu(\(slope))"
+    case .tanh: return "tanh"
+    case .sigmoid: return "sigmoid"
+    }
+  }
+  public var outputWidth: Int { inputWidth }
+  public var parameterCount: Int { 0 }
+  public func bind(parameters: UnsafeMutablePointer<Float>, gradients: UnsafeMutablePointer<Float>)
+  {}
+  public func initialize(
+    _ initializer: Initializer, weights: inout RandomStream, noise: inout RandomStream
+  ) {}
+
+  public func prepare(batchCapacity: Int) {
+    output = Tensor(rows: batchCapacity, columns: inputWidth)
+    inputGradient = Tensor(rows: batchCapacity, columns: inputWidth)
+  }
+
+  public func forward(_ x: Tensor, mode: Mode) -> Tensor {
+    let y = output.prefix(rows: x.rows)
+    let n = x.count
+    let input = x.pointer
+    let out = y.pointer
+    switch kind {
+    case .relu:
+      for i in 0..<n { out[i] = max(input[i], 0) }
+    case .leakyReLU(let slope):
+      for i in 0..<n { out[i] = input[i] > 0 ? input[i] : slope * input[i] }
+    case .tanh:
+      for i in 0..<n { out[i] = Foundation.tanh(input[i]) }
+    case .sigmoid:
+      for i in 0..<n { out[i] = 1 / (1 + exp(-input[i])) }
+    }
+    return y
+  }
+
+  public func backward(_ dy: Tensor, input x: Tensor, output y: Tensor, inputGradient wanted: Bool)
+    -> Tensor?
+  {
+    guard wanted else { return nil }
+    let dx = inputGradient.prefix(rows: dy.rows)
+    let n = dy.count
+    let g = dy.pointer
+    let out = y.pointer
+    let d = dx.pointer
+    switch kind {
+    case .relu:
+      for i in 0..<n { d[i] = out[i] > 0 ? g[i] : 0 }
+    case .leakyReLU(let slope):
+      for i in 0..<n { d[i] = out[i] > 0 ? g[i] : slope * g[i] }
+    case .tanh:
+      for i in 0..<n { d[i] = g[i] * (1 - out[i] * out[i]) }
+    case .sigmoid:
+      for i in 0..<n { d[i] = g[i] * out[i] * (1 - out[i]) }
+    }
+    return dx
+  }
+
+  public func makeCopy() -> Layer { Activation(kind, width: inputWidth) }
+}

@@ -1,0 +1,128 @@
+import EngramRandom
+
+/// A network with all its parameters in one flat buffer and all gradients in another.
+///
+/// Layer i's parameters are the window `windows[i]` of `parameters` (weights then bias), so
+/// methods that treat the network as one vector (EWC, SI, GEM, A-GEM) read and write the
+/// buffers directly, and the optimiser updates every parameter in one loop. `forward` keeps
+/// what `backward` needs; `backward` adds into `gradients`, which `zeroGradients` clears.
+public final class Model {
+  /// The architecture this model was built from.
+  public let architecture: Architecture
+  /// The layers.
+  public let network: Sequential
+  /// Number of parameters.
+  public let parameterCount: Int
+  private let parameterStorage: TensorStorage
+  private let gradientStorage: TensorStorage
+  private var lastInput: Tensor?
+  private var lastOutput: Tensor?
+  /// The largest batch `forward` accepts (grown by `prepare(batchCapacity:)`).
+  public private(set) var batchCapacity = 0
+
+  /// A model from layers; parameters are zero until `initialize`.
+  public init(architecture: Architecture, layers: [Layer]) {
+    self.architecture = architecture
+    network = Sequential(layers)
+    parameterCount = network.parameterCount
+    parameterStorage = TensorStorage(capacity: parameterCount)
+    gradientStorage = TensorStorage(capacity: parameterCount)
+    network.bind(parameters: parameterStorage.base, gradients: gradientStorage.base)
+  }
+
+  /// All parameters, flat (layer by layer; weights then bias).
+  public var parameters: UnsafeMutableBufferPointer<Float> {
+    UnsafeMutableBufferPointer(start: parameterStorage.base, count: parameterCount)
+  }
+
+  /// All gradients, in the order of `parameters`.
+  public var gradients: UnsafeMutableBufferPointer<Float> {
+    UnsafeMutableBufferPointer(start: gradientStorage.base, count: parameterCount)
+  }
+
+  /// Features per input example.
+  public var inputWidth: Int { network.inputWidth }
+  /// Outputs (logits) per example.
+  public var outputWidth: Int { network.outputWidth }
+
+  /// Where each layer's parameters sit in the flat buffers (layers without parameters omitted).
+  public var windows: [ParameterWindow] {
+    var offset = 0
+    var result: [ParameterWindow] = []
+    for (i, layer) in network.layers.enumerated() where layer.parameterCount > 0 {
+      result.append(
+        ParameterWindow(
+          layer: layer.description, index: i, offset: offset, count: layer.parameterCount))
+      offset += layer.parameterCount
+    }
+    return result
+  }
+
+  /// Draws initial parameters from stream `.initialization` (and seeds dropout from `.noise`).
+  public func initialize(_ initializer: Initializer = .kaimingUniform, streams: RandomStreams) {
+    var weights = streams.stream(.initialization)
+    var noise = streams.stream(.noise)
+    network.initialize(initializer, weights: &weights, noise: &noise)
+  }
+
+  /// Makes room for batches of up to `batchCapacity` examples (never shrinks).
+  public func prepare(batchCapacity: Int) {
+    guard batchCapacity > self.batchCapacity else { return }
+    network.prepare(batchCapacity: batchCapacity)
+    self.batchCapacity = batchCapacity
+  }
+
+  /// The logits for a batch (a view, valid until the next forward).
+  public func forward(_ x: Tensor, mode: Mode = .training) -> Tensor {
+    precondition(x.columns == inputWidth, "model takes \(inputWidth) features, got \(x.columns)")
+    precondition(
+      x.rows <= batchCapacity, "batch of \(x.rows) exceeds the prepared capacity \(batchCapacity)")
+    let y = network.forward(x, mode: mode)
+    lastInput = x
+    lastOutput = y
+    return y
+  }
+
+  /// Adds dL/dθ for the last forward's batch into `gradients`, given dL/dlogits.
+  /// The input gradient is not computed (nothing upstream needs it).
+  public func backward(_ outputGradient: Tensor) {
+    guard let x = lastInput, let y = lastOutput else {
+      preconditionFailure("backward before forward")
+    }
+    _ = network.backward(outputGradient, input: x, output: y, inputGradient: false)
+  }
+
+  /// Sets every gradient to zero.
+  public func zeroGradients() {
+    gradients.update(repeating: 0)
+  }
+
+  /// Each layer's output from the last forward, with its description.
+  public var activations: [(layer: String, values: Tensor)] {
+    zip(network.layers, network.outputs).map { ($0.description, $1) }
+  }
+
+  /// A copy with the same architecture and parameters, prepared for the same batch size.
+  public func clone() -> Model {
+    let copy = Model(architecture: architecture, layers: network.layers.map { $0.makeCopy() })
+    copy.parameters.update(fromContentsOf: parameters)
+    copy.prepare(batchCapacity: batchCapacity)
+    return copy
+  }
+
+  /// Copies the parameters of a model of the same architecture.
+  public func copyParameters(from other: Model) {
+    precondition(other.parameterCount == parameterCount, "models differ in size")
+    parameters.update(fromContentsOf: other.parameters)
+  }
+
+  /// The parameters as an array (a snapshot).
+  public var parameterArray: [Float] { Array(parameters) }
+}
+
+extension UnsafeMutableBufferPointer where Element == Float {
+  fileprivate func update(fromContentsOf other: UnsafeMutableBufferPointer<Float>) {
+    guard let base = baseAddress, let from = other.baseAddress else { return }
+    base.update(from: from, count: Swift.min(count, other.count))
+  }
+}
