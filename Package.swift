@@ -9,6 +9,7 @@ let package = Package(
     .library(name: "EngramLinalg", targets: ["EngramLinalg"]),
     .library(name: "EngramData", targets: ["EngramData"]),
     .library(name: "EngramNN", targets: ["EngramNN"]),
+    .library(name: "EngramContinual", targets: ["EngramContinual"]),
     .library(name: "EngramTheory", targets: ["EngramTheory"]),
     .executable(name: "engram", targets: ["engram"]),
   ],
@@ -35,18 +36,23 @@ let package = Package(
     .target(name: "EngramLinalg", dependencies: ["CLinearAlgebra", "EngramRandom"]),
     .target(name: "EngramTheory", dependencies: ["EngramLinalg", "EngramRandom"]),
     .target(name: "EngramNN", dependencies: ["EngramLinalg", "EngramRandom", "CZlib"]),
+    .target(name: "EngramContinual", dependencies: ["EngramNN", "EngramData", "EngramRandom"]),
+    .target(name: "EngramTestSupport", dependencies: ["EngramData"]),
     .executableTarget(
       name: "engram",
       dependencies: [
-        "EngramTheory",
+        "EngramTheory", "EngramContinual", "EngramNN", "EngramData",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ]
     ),
     .testTarget(name: "EngramRandomTests", dependencies: ["EngramRandom"]),
     .testTarget(name: "EngramNNTests", dependencies: ["EngramNN", "EngramRandom"]),
+    .testTarget(
+      name: "EngramContinualTests",
+      dependencies: ["EngramContinual", "EngramNN", "EngramData", "EngramRandom", "EngramTestSupport"]),
     .testTarget(name: "EngramDataTests", dependencies: ["EngramData", "EngramRandom", "CZlib"]),
     .testTarget(name: "EngramLinalgTests", dependencies: ["EngramLinalg", "EngramRandom"]),
     .testTarget(name: "EngramTheoryTests", dependencies: ["EngramTheory"]),
-    .testTarget(name: "EngramCLITests", dependencies: ["engram"]),
+    .testTarget(name: "EngramCLITests", dependencies: ["engram", "EngramTestSupport", "EngramData", "EngramNN"]),
   ]
 )

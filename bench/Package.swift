@@ -15,5 +15,13 @@ let package = Package(
         .product(name: "EngramRandom", package: "Engram"),
       ],
       path: "Sources/theory"),
+    .executableTarget(
+      name: "train-step",
+      dependencies: [
+        "BenchSupport", .product(name: "EngramNN", package: "Engram"),
+        .product(name: "EngramContinual", package: "Engram"), .product(name: "EngramData", package: "Engram"),
+        .product(name: "EngramLinalg", package: "Engram"), .product(name: "EngramRandom", package: "Engram"),
+      ],
+      path: "Sources/train-step"),
   ]
 )

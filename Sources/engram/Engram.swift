@@ -3,8 +3,9 @@ import ArgumentParser
 /// The `engram` command-line tool.
 @main
 struct Engram: ParsableCommand {
+
   static let configuration = CommandConfiguration(
     commandName: "engram",
     abstract: "Continual learning, measured: exact replay theory, networks, studies.",
-    subcommands: [Theory.self])
+    subcommands: [Train.self, Theory.self])
 }

@@ -7,6 +7,12 @@ public struct TrainTestData: Sendable {
   public let train: Dataset
   /// The test examples.
   public let test: Dataset
+
+  /// A train/test pair.
+  public init(train: Dataset, test: Dataset) {
+    self.train = train
+    self.test = test
+  }
 }
 
 /// Finds and reads MNIST-format datasets.

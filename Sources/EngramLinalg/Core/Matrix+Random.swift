@@ -1,4 +1,5 @@
 import EngramRandom
+
 extension Matrix where Scalar == Double {
   /// A matrix of independent N(0, σ²) entries.
   public static func gaussian(

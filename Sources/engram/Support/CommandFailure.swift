@@ -1,5 +1,8 @@
 import ArgumentParser
+import EngramContinual
+import EngramData
 import EngramLinalg
+import EngramNN
 import EngramTheory
 import Foundation
 
@@ -13,6 +16,12 @@ func reportingErrors(_ body: () throws -> Void) throws {
   } catch let error as TheoryError {
     fail(error.description)
   } catch let error as LinalgError {
+    fail(error.description)
+  } catch let error as DataError {
+    fail(error.description)
+  } catch let error as ModelError {
+    fail(error.description)
+  } catch let error as TrainingError {
     fail(error.description)
   } catch let error as CommandError {
     fail(error.message)

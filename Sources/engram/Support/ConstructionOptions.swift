@@ -1,4 +1,5 @@
 import ArgumentParser
+import EngramData
 import EngramTheory
 
 /// The options that pick a built-in construction and its parameters.
@@ -127,6 +128,7 @@ struct ConstructionOptions: ParsableArguments {
 extension ForgettingNormalization: ExpressibleByArgument {}
 extension ForgettingMeasure: ExpressibleByArgument {}
 extension ReplayPolicy: ExpressibleByArgument {}
+extension Preprocessing: ExpressibleByArgument {}
 
 /// How an expectation over replay draws is computed and reported.
 struct ExpectationOptions: ParsableArguments {

@@ -64,6 +64,12 @@ struct ProgressReporter {
     self.quiet = quiet
   }
 
+  /// Writes one line of progress to stderr (unless quiet).
+  func line(_ text: String) {
+    guard !quiet else { return }
+    FileHandle.standardError.write(Data((text + "\n").utf8))
+  }
+
   func update(_ done: Int, _ total: Int) {
     guard !quiet else { return }
     let elapsed = Date().timeIntervalSince(start)

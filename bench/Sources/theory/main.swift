@@ -17,6 +17,7 @@ struct Line: Encodable {
   let benchmark = "theory-sweep-d50"
   let machine = Machine.current
   let threads = 1
+  let blas_core = BLASKernels.coreName
   let points = 11
   let draws_per_point = 1000
   let engram_seconds: Double

@@ -1,0 +1,147 @@
+import ArgumentParser
+import EngramContinual
+import EngramData
+import EngramLinalg
+import EngramNN
+import EngramRandom
+import Foundation
+
+/// Optimiser names on the command line.
+enum OptimizerName: String, ExpressibleByArgument, CaseIterable, Codable {
+  case sgd, adam
+}
+
+/// `engram train`: plain (non-continual) training and evaluation — the sanity baseline.
+struct Train: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    abstract:
+      "Train a network on one dataset and report test accuracy (the non-continual baseline).",
+    discussion: """
+      --json prints {"test_accuracy", "train_loss", "seconds", "config"}; train_loss is the \
+      mean loss of the last epoch and seconds the wall time of training and evaluation.
+      """)
+
+  @Option(
+    help: "fashion-mnist, a folder of four IDX files (raw or .gz), or a CSV file (label first).")
+  var dataset: String = "fashion-mnist"
+
+  @Option(help: "Architecture: mlp:W1,W2,… (e.g. mlp:400,400), linear, cnn, or cnn:C1,C2,H.")
+  var model: String = "mlp:400,400"
+
+  @Option(help: "sgd or adam.")
+  var optimizer: OptimizerName = .sgd
+
+  @Option(help: "Learning rate (default: 0.01 for sgd, 0.001 for adam).")
+  var lr: Float?
+
+  @Option(help: "SGD momentum.")
+  var momentum: Float = 0.9
+
+  @Option(help: "Weight decay (L2).")
+  var weightDecay: Float = 0
+
+  @Option(help: "Examples per step.")
+  var batch: Int = 128
+
+  @Option(help: "Passes over the training set.")
+  var epochs: Int = 5
+
+  @Option(
+    help: "standardize (zero mean, unit variance from training statistics) or none ([0, 1] pixels)."
+  )
+  var preprocess: Preprocessing = .standardize
+
+  @Option(help: "Seed for initialisation and data order.")
+  var seed: UInt64 = 0
+
+  @Option(help: "BLAS threads (results are bit-identical for a fixed seed and thread count).")
+  var threads: Int = ProcessInfo.processInfo.activeProcessorCount
+
+  @Option(help: "Save the trained model to this checkpoint file.")
+  var save: String?
+
+  @Flag(help: "Print one JSON object.")
+  var json = false
+
+  struct Config: Encodable {
+    let dataset: String
+    let model: String
+    let optimizer: String
+    let lr: Float
+    let momentum: Float
+    let weightDecay: Float
+    let batch: Int
+    let epochs: Int
+    let preprocess: String
+    let seed: UInt64
+    let threads: Int
+  }
+
+  struct Report: Encodable {
+    let testAccuracy: Double
+    let trainLoss: Double
+    let seconds: Double
+    let config: Config
+  }
+
+  func run() throws {
+    try reportingErrors {
+      guard threads >= 1 else { throw CommandError(message: "--threads must be at least 1") }
+      BLASThreads.set(threads)
+      let started = Date()
+      let architecture = try Architecture(parsing: model)
+      let data = try DatasetResolver.load(dataset, seed: seed)
+      let network = try architecture.build(
+        input: InputShape(data.train), outputs: data.train.classCount)
+      let streams = RandomStreams(seed: seed)
+      network.initialize(streams: streams)
+      let rate = lr ?? (optimizer == .sgd ? 0.01 : 0.001)
+      guard rate > 0, rate.isFinite else {
+        throw CommandError(message: "--lr must be a positive number")
+      }
+      let step: Optimizer =
+        optimizer == .sgd
+        ? SGD(learningRate: rate, momentum: momentum, weightDecay: weightDecay)
+        : Adam(learningRate: rate, weightDecay: weightDecay)
+      let trainer = try Trainer(
+        model: network, optimizer: step, config: TrainerConfig(batchSize: batch, epochs: epochs),
+        streams: streams)
+      let evaluator = Evaluator(model: network)
+      let transforms = [preprocess.transform(fittedTo: data.train)].compactMap { $0 }
+      let task = TrainingTask(
+        name: data.train.name, index: 0, train: data.train, test: data.test, transforms: transforms,
+        classes: Array(0..<data.train.classCount))
+      let log = ProgressReporter(label: "train")
+      if !json || log.isTerminal {
+        log.line(
+          "\(architecture) on \(data.train.name): \(data.train.count) training, \(data.test.count) test examples, \(network.parameterCount) parameters"
+        )
+      }
+      let loss = try trainer.train(task) { p in
+        let accuracy = evaluator.accuracy(on: data.test, transforms: transforms)
+        log.line(
+          String(
+            format: "epoch %d/%d  loss %.4f  test accuracy %.4f  %.1f s", p.epoch, epochs,
+            p.meanLoss, accuracy, Date().timeIntervalSince(started)))
+      }
+      let accuracy = evaluator.accuracy(on: data.test, transforms: transforms)
+      let seconds = Date().timeIntervalSince(started)
+      if let save {
+        var checkpoint = Checkpoint()
+        checkpoint.metadata["dataset"] = dataset
+        network.save(into: &checkpoint, optimizer: step)
+        try CheckpointFile.write(checkpoint, to: URL(fileURLWithPath: save))
+      }
+      let config = Config(
+        dataset: dataset, model: architecture.description, optimizer: optimizer.rawValue, lr: rate,
+        momentum: momentum, weightDecay: weightDecay, batch: batch, epochs: epochs,
+        preprocess: preprocess.rawValue, seed: seed, threads: threads)
+      let report = Report(testAccuracy: accuracy, trainLoss: loss, seconds: seconds, config: config)
+      if json { return try printJSON(report) }
+      print(
+        String(
+          format: "test accuracy %.4f   final training loss %.4f   %.1f s", accuracy, loss, seconds)
+      )
+    }
+  }
+}
