@@ -1,44 +1,43 @@
 import EngramData
 import EngramNN
 
-/// Measures accuracy in inference mode, in large batches.
+/// Measures a stream task's test accuracy with a predictor, in large batches.
 public final class Evaluator {
-  /// The model evaluated.
-  public let model: Model
+  /// The stream evaluated.
+  public let stream: TaskStream
   /// Examples per forward pass.
   public let batchSize: Int
-  private let reader: BatchReader
+  private let reader: StreamBatchReader
+  private let inputs: Tensor
+  private var labels: [Int32]
   private var predictions: [Int32]
 
-  /// An evaluator that forwards up to `batchSize` examples at a time.
-  public init(model: Model, batchSize: Int = 1000) {
-    self.model = model
+  /// An evaluator that forwards up to `batchSize` examples at a time through `model`.
+  public init(stream: TaskStream, model: Model, batchSize: Int = 1000) {
+    self.stream = stream
     self.batchSize = batchSize
     model.prepare(batchCapacity: batchSize)
-    reader = BatchReader(capacity: batchSize, width: model.inputWidth)
+    reader = StreamBatchReader(stream: stream)
+    inputs = Tensor(rows: batchSize, columns: model.inputWidth)
+    labels = [Int32](repeating: 0, count: batchSize)
     predictions = [Int32](repeating: 0, count: batchSize)
   }
 
-  /// Fraction of `dataset` (or of the examples at `indices`) predicted correctly, predicting
-  /// among the units `mask` leaves active.
-  public func accuracy(
-    on dataset: Dataset, transforms: [any Transform] = [], mask: OutputMask? = nil,
-    indices: [Int]? = nil
-  ) -> Double {
-    let pipeline =
-      transforms.isEmpty ? nil : TransformPipeline(transforms, width: dataset.featureCount)
-    let all = indices ?? Array(0..<dataset.count)
+  /// Accuracy on task `task`'s test set (or the examples at `indices`) after training up to
+  /// `stage`, predicting among the scenario's evaluation units.
+  public func accuracy(task: Int, stage: Int, predictor: any Predictor, indices: [Int]? = nil) -> Double {
+    let all = indices ?? Array(0..<stream.tasks[task].test.count)
     guard !all.isEmpty else { return 0 }
+    let mask = stream.evaluationMask(task: task, stage: stage)
     var correct = 0
     var start = 0
     while start < all.count {
-      let chunk = all[start..<min(start + batchSize, all.count)]
-      let x = reader.read(chunk, from: dataset, transforms: pipeline)
-      let logits = model.forward(x, mode: .inference)
+      let chunk = all[start..<min(start + batchSize, all.count)].map { ExampleReference(task: task, index: $0) }
+      labels.withUnsafeMutableBufferPointer { reader.read(chunk, into: inputs, start: 0, labels: $0.baseAddress!, test: true) }
       predictions.withUnsafeMutableBufferPointer {
-        SoftmaxCrossEntropy.predictions(logits: logits, mask: mask, into: $0.baseAddress!)
+        predictor.predict(inputs.prefix(rows: chunk.count), mask: mask, into: $0.baseAddress!)
       }
-      for i in 0..<chunk.count where predictions[i] == reader.labels[i] { correct += 1 }
+      for i in 0..<chunk.count where predictions[i] == labels[i] { correct += 1 }
       start += chunk.count
     }
     return Double(correct) / Double(all.count)

@@ -4,63 +4,70 @@ import EngramRandom
 
 /// Settings of the training loop shared by every strategy.
 public struct TrainerConfig: Sendable, Equatable {
-  /// Examples per step (new data).
+  /// New examples per step.
   public var batchSize: Int = 128
   /// Passes over each task's data (ignored when `iterations` is set).
   public var epochs: Int = 1
   /// Steps per task instead of epochs.
   public var iterations: Int? = nil
-  /// Whether the optimiser's state (momentum, Adam moments) is cleared when a task begins.
+  /// Whether the optimiser's state is cleared when a task begins.
   public var resetOptimizerPerTask: Bool = false
+  /// How replayed rows weigh against new rows in the base loss.
+  public var replayCombination: BaseLoss.Combination = .concatenate
+  /// Whether strategies are told where tasks begin and end (false: task-free).
+  public var boundariesVisible: Bool = true
 
-  /// The defaults: batch 128, one epoch per task, optimiser state kept.
+  /// The defaults: batch 128, one epoch per task, optimiser state kept, boundaries visible.
   public init(
-    batchSize: Int = 128, epochs: Int = 1, iterations: Int? = nil,
-    resetOptimizerPerTask: Bool = false
+    batchSize: Int = 128, epochs: Int = 1, iterations: Int? = nil, resetOptimizerPerTask: Bool = false,
+    replayCombination: BaseLoss.Combination = .concatenate, boundariesVisible: Bool = true
   ) {
     self.batchSize = batchSize
     self.epochs = epochs
     self.iterations = iterations
     self.resetOptimizerPerTask = resetOptimizerPerTask
+    self.replayCombination = replayCombination
+    self.boundariesVisible = boundariesVisible
   }
 
   /// Checks the ranges.
   /// - Throws: `TrainingError.invalidSetting`.
   public func validate() throws {
     guard batchSize >= 1 && batchSize <= 1_000_000 else {
-      throw TrainingError.invalidSetting(
-        name: "batch", value: "\(batchSize)", allowed: "must lie in 1…1000000")
+      throw TrainingError.invalidSetting(name: "batch", value: "\(batchSize)", allowed: "must lie in 1…1000000")
     }
-    guard epochs >= 1 else {
-      throw TrainingError.invalidSetting(
-        name: "epochs", value: "\(epochs)", allowed: "must be at least 1")
-    }
+    guard epochs >= 1 else { throw TrainingError.invalidSetting(name: "epochs", value: "\(epochs)", allowed: "must be at least 1") }
     if let iterations, iterations < 1 {
-      throw TrainingError.invalidSetting(
-        name: "iterations", value: "\(iterations)", allowed: "must be at least 1")
+      throw TrainingError.invalidSetting(name: "iterations", value: "\(iterations)", allowed: "must be at least 1")
     }
   }
 }
 
-/// Progress reported after every epoch (or every `progressEvery` steps with iterations).
-public struct TrainingProgress: Sendable {
-  /// The task being trained.
-  public let task: String
-  /// Epoch (1-based).
+/// What the trainer reports after every step.
+public struct StepReport: Sendable {
+  /// The task trained.
+  public let task: Int
+  /// Epoch within the task (1-based).
   public let epoch: Int
-  /// Steps done in this task.
+  /// Step within the task (1-based).
   public let step: Int
-  /// Steps this task will take.
+  /// Steps this task takes.
   public let totalSteps: Int
-  /// Mean training loss since the last report.
-  public let meanLoss: Double
+  /// Steps since the start of the stream.
+  public let iteration: Int
+  /// The step's total loss.
+  public let loss: Float
+  /// Whether this step ends an epoch.
+  public let endsEpoch: Bool
 }
 
-/// Owns the training step: batch → forward → loss → backward → optimiser.
+/// Owns the training step and calls the strategies' hooks around it.
 ///
-/// Data order comes from stream `.dataOrder`. A non-finite loss stops training with
-/// `TrainingError.nonFiniteLoss` before the step is applied, so the model keeps its last
-/// finite parameters.
+/// Per step: compose the batch (new rows, then rows strategies replay) → forward → base loss
+/// (masked cross-entropy per the scenario, shaped by strategies) → strategies' extra terms →
+/// backward → `gradientsDidCompute` → optimiser → `stepDidFinish`. A non-finite loss stops
+/// with `TrainingError.nonFiniteLoss` before anything is applied, so the model keeps its last
+/// finite parameters. Data order comes from stream `.dataOrder`, strategy draws from `.replay`.
 public final class Trainer {
   /// The model trained.
   public let model: Model
@@ -68,43 +75,104 @@ public final class Trainer {
   public let optimizer: Optimizer
   /// Loop settings.
   public let config: TrainerConfig
+  /// The task stream.
+  public let stream: TaskStream
+  /// The strategies, in the order their hooks run.
+  public private(set) var strategies: [any Strategy]
+  /// Reads stream examples with their transforms.
+  public let reader: StreamBatchReader
+  /// Steps taken since the start.
+  public private(set) var iteration = 0
   private var dataOrder: RandomStream
-  private let reader: BatchReader
+  private var replayDraws: RandomStream
+  private let inputs: Tensor
+  private var labels: [Int32]
+  private var rowTasks: [Int32]
+  private let logitCopy: Tensor
   private let logitGradient: Tensor
+  private var perExample: [Float]
+  private var mask: OutputMask
+  private var unitRows: [[UInt8]] = []
+  private var unitRowsTask = -1
 
   /// A trainer; the model must already be initialised.
-  /// - Throws: `TrainingError.invalidSetting` for bad settings.
-  public init(model: Model, optimizer: Optimizer, config: TrainerConfig, streams: RandomStreams)
-    throws
-  {
+  /// - Throws: `TrainingError.invalidSetting`, `.conflictingRoles`, or a strategy's
+  ///   preparation error.
+  public init(
+    model: Model, optimizer: Optimizer, config: TrainerConfig, stream: TaskStream, strategies: [any Strategy] = [],
+    streams: RandomStreams
+  ) throws {
     try config.validate()
+    for (i, a) in strategies.enumerated() {
+      for b in strategies[(i + 1)...] {
+        let shared = a.roles.intersection(b.roles)
+        if !shared.isEmpty {
+          throw TrainingError.conflictingRoles(first: a.name, second: b.name, role: shared.names.joined(separator: ", "))
+        }
+      }
+    }
+    guard stream.tasks[0].train.featureCount == model.inputWidth, stream.outputCount <= model.outputWidth else {
+      throw TrainingError.incompatibleData(
+        dataset: stream.name,
+        problem: "examples have \(stream.tasks[0].train.featureCount) features and \(stream.outputCount) outputs but the model has \(model.inputWidth) inputs and \(model.outputWidth) outputs")
+    }
     self.model = model
     self.optimizer = optimizer
     self.config = config
+    self.stream = stream
+    self.reader = StreamBatchReader(stream: stream)
     dataOrder = streams.stream(.dataOrder)
-    model.prepare(batchCapacity: config.batchSize)
-    reader = BatchReader(capacity: config.batchSize, width: model.inputWidth)
-    logitGradient = Tensor(rows: config.batchSize, columns: model.outputWidth)
+    replayDraws = streams.stream(.replay)
+    var prepared = strategies
+    for i in prepared.indices { try prepared[i].prepare(model: model, stream: stream, batchSize: config.batchSize) }
+    self.strategies = prepared
+    let capacity = config.batchSize + prepared.reduce(0) { $0 + $1.replayRows }
+    model.prepare(batchCapacity: capacity)
+    inputs = Tensor(rows: capacity, columns: model.inputWidth)
+    labels = [Int32](repeating: 0, count: capacity)
+    rowTasks = [Int32](repeating: 0, count: capacity)
+    logitCopy = Tensor(rows: capacity, columns: model.outputWidth)
+    logitGradient = Tensor(rows: capacity, columns: model.outputWidth)
+    perExample = [Float](repeating: 0, count: capacity)
+    mask = OutputMask(active: [UInt8](repeating: 1, count: capacity * model.outputWidth), classes: model.outputWidth, perExample: true)
   }
 
-  /// Trains on one task, with the output units `mask` leaves active, reporting progress.
-  /// - Returns: the mean training loss of the task's last epoch.
-  /// - Throws: `TrainingError.nonFiniteLoss`; `.incompatibleData` when the data do not fit
-  ///   the model.
+  /// The context strategies receive for task `index`.
+  public func context(task index: Int, examples: [ExampleReference]? = nil) -> TaskContext {
+    TaskContext(stream: stream, index: index, examples: examples ?? stream.trainingViews[index], reader: reader)
+  }
+
+  /// Tells the strategies a task begins (unless boundaries are hidden after the first task).
+  public func beginTask(_ index: Int, examples: [ExampleReference]? = nil) throws {
+    if config.resetOptimizerPerTask { optimizer.reset() }
+    guard config.boundariesVisible || index == 0 else { return }
+    let ctx = context(task: index, examples: examples)
+    for i in strategies.indices { try strategies[i].taskWillBegin(ctx, model: model) }
+  }
+
+  /// Tells the strategies a task ended (with hidden boundaries: only after the last task).
+  public func endTask(_ index: Int, examples: [ExampleReference]? = nil) throws {
+    guard config.boundariesVisible || index == stream.tasks.count - 1 else { return }
+    let ctx = context(task: index, examples: examples)
+    for i in strategies.indices { try strategies[i].taskDidEnd(ctx, model: model, rng: &replayDraws) }
+  }
+
+  /// Trains task `index` on `examples` (default: its view) for the configured epochs or
+  /// iterations, calling `onStep` after every step.
+  /// - Returns: the mean loss of the last epoch.
+  /// - Throws: `TrainingError.nonFiniteLoss`; whatever `onStep` or a hook throws.
   @discardableResult
   public func train(
-    _ task: TrainingTask, mask: OutputMask? = nil, progress: (TrainingProgress) -> Void = { _ in }
+    task index: Int, examples: [ExampleReference]? = nil, onStep: (StepReport) throws -> Void = { _ in }
   ) throws -> Double {
-    try check(task.train)
-    if config.resetOptimizerPerTask { optimizer.reset() }
-    let pipeline =
-      task.transforms.isEmpty
-      ? nil : TransformPipeline(task.transforms, width: task.train.featureCount)
-    let n = task.train.count
+    var order = examples ?? stream.trainingViews[index]
+    guard !order.isEmpty else {
+      throw TrainingError.incompatibleData(dataset: stream.tasks[index].name, problem: "no training examples")
+    }
+    let n = order.count
     let stepsPerEpoch = (n + config.batchSize - 1) / config.batchSize
     let totalSteps = config.iterations ?? stepsPerEpoch * config.epochs
-    var order = Array(0..<n)
-    var position = n  // forces a shuffle before the first batch
+    var position = n
     var epoch = 0
     var lossSum = 0.0
     var lossCount = 0
@@ -117,58 +185,169 @@ public final class Trainer {
       }
       let batch = order[position..<min(position + config.batchSize, n)]
       position += batch.count
-      let x = reader.read(batch, from: task.train, transforms: pipeline)
-      let loss = trainStep(x, task: task, mask: mask, epoch: epoch, step: step)
-      guard loss.isFinite else {
-        throw TrainingError.nonFiniteLoss(task: task.name, epoch: epoch, step: step, value: loss)
-      }
-      model.zeroGradients()
+      let loss = try self.step(newExamples: batch, task: index, epoch: epoch)
       lossSum += Double(loss)
       lossCount += 1
-      let epochEnds = position >= n || step == totalSteps
-      if epochEnds {
+      let endsEpoch = position >= n || step == totalSteps
+      if endsEpoch {
         lastEpochLoss = lossSum / Double(lossCount)
-        progress(
-          TrainingProgress(
-            task: task.name, epoch: epoch, step: step, totalSteps: totalSteps,
-            meanLoss: lastEpochLoss))
         lossSum = 0
         lossCount = 0
       }
+      try onStep(
+        StepReport(task: index, epoch: epoch, step: step, totalSteps: totalSteps, iteration: iteration, loss: loss, endsEpoch: endsEpoch))
     }
     return lastEpochLoss
   }
 
-  /// Forward, loss, backward and (when the loss is finite) the optimiser step; returns the loss.
-  private func trainStep(_ x: Tensor, task: TrainingTask, mask: OutputMask?, epoch: Int, step: Int)
-    -> Float
-  {
-    let logits = model.forward(x, mode: .training)
-    let dLogits = logitGradient.prefix(rows: x.rows)
-    let loss = reader.labels.withUnsafeBufferPointer {
-      SoftmaxCrossEntropy.loss(
-        logits: logits, labels: $0.baseAddress!, mask: mask, gradient: dLogits)
-    }
-    guard loss.isFinite else { return loss }
-    model.backward(dLogits)
-    optimizer.step(parameters: model.parameters, gradients: model.gradients)
-    return loss
+  /// One step on stream examples.
+  /// - Throws: `TrainingError.nonFiniteLoss`; hook errors.
+  @discardableResult
+  public func step<C: Collection>(newExamples: C, task: Int, epoch: Int = 1) throws -> Float where C.Element == ExampleReference {
+    let n = newExamples.count
+    labels.withUnsafeMutableBufferPointer { reader.read(newExamples, into: inputs, start: 0, labels: $0.baseAddress!) }
+    for (r, example) in newExamples.enumerated() { rowTasks[r] = Int32(example.task) }
+    return try run(newRows: n, task: task, epoch: epoch, references: Array(newExamples), raw: nil)
   }
 
-  private func check(_ data: Dataset) throws {
-    guard data.featureCount == model.inputWidth else {
-      throw TrainingError.incompatibleData(
-        dataset: data.name,
-        problem:
-          "examples have \(data.featureCount) features but the model takes \(model.inputWidth)")
+  /// One step on raw (untransformed) rows of task `task` with labels (output units).
+  /// - Throws: `TrainingError.nonFiniteLoss`; hook errors.
+  @discardableResult
+  public func step(raw: Tensor, labels newLabels: [Int32], task: Int) throws -> Float {
+    let n = raw.rows
+    precondition(n <= config.batchSize, "raw batch of \(n) exceeds the batch size \(config.batchSize)")
+    inputs.pointer.update(from: raw.pointer, count: raw.count)
+    reader.transform(inputs.pointer, count: n, task: task)
+    for r in 0..<n {
+      labels[r] = newLabels[r]
+      rowTasks[r] = Int32(task)
     }
-    guard data.classCount <= model.outputWidth else {
-      throw TrainingError.incompatibleData(
-        dataset: data.name,
-        problem: "\(data.classCount) classes but the model has \(model.outputWidth) outputs")
-    }
-    guard data.count > 0 else {
-      throw TrainingError.incompatibleData(dataset: data.name, problem: "no examples")
+    return try run(newRows: n, task: task, epoch: 1, references: nil, raw: raw)
+  }
+
+  private func run(newRows n: Int, task: Int, epoch: Int, references: [ExampleReference]?, raw: Tensor?) throws -> Float {
+    model.zeroGradients()
+    var composer = BatchComposer(inputs: inputs, labels: labels, tasks: rowTasks, currentTask: task, reader: reader)
+    composer.rows = n
+    composer.segments = [BatchSegment(source: .new, start: 0, count: n, slots: [])]
+    for i in strategies.indices { strategies[i].composeBatch(&composer, rng: &replayDraws) }
+    labels = composer.labels
+    rowTasks = composer.tasks
+    let rows = composer.rows
+    let x = inputs.prefix(rows: rows)
+    let logits = model.forward(x, mode: .training)
+    let savedLogits = logitCopy.prefix(rows: rows)
+    savedLogits.copy(from: logits)
+    fillMasks(rows: rows, current: task)
+    let dLogits = logitGradient.prefix(rows: rows)
+    dLogits.zero()
+    return try labels.withUnsafeMutableBufferPointer { labelBuffer in
+      try rowTasks.withUnsafeMutableBufferPointer { taskBuffer in
+        try perExample.withUnsafeMutableBufferPointer { lossBuffer in
+          lossBuffer.update(repeating: 0)
+          let view = BatchView(
+            inputs: x, labels: labelBuffer.baseAddress!, tasks: taskBuffer.baseAddress!, segments: composer.segments,
+            logits: savedLogits, newExamples: references, rawNewInputs: raw, currentTask: task, stream: stream,
+            perExampleLoss: lossBuffer.baseAddress!)
+          var base = BaseLoss()
+          base.combination = config.replayCombination
+          for i in strategies.indices { strategies[i].shapeLoss(&base, batch: view) }
+          var terms = LossTerms(logitGradient: dLogits, parameterGradient: model.gradients)
+          if base.enabled { terms.record("cross-entropy", baseLoss(base, view: view, gradient: dLogits)) }
+          for i in strategies.indices { strategies[i].addLoss(&terms, batch: view, model: model) }
+          let loss = terms.total
+          guard loss.isFinite else {
+            throw TrainingError.nonFiniteLoss(task: stream.tasks[task].name, epoch: epoch, step: iteration + 1, value: loss)
+          }
+          model.backward(dLogits)
+          for i in strategies.indices { try strategies[i].gradientsDidCompute(model: model, batch: view) }
+          optimizer.step(parameters: model.parameters, gradients: model.gradients)
+          for i in strategies.indices { strategies[i].stepDidFinish(batch: view, model: model, rng: &replayDraws) }
+          iteration += 1
+          return loss
+        }
+      }
     }
   }
+
+  /// The scenario's active units per row, from a per-task cache rebuilt when the task changes.
+  private func fillMasks(rows: Int, current: Int) {
+    let c = model.outputWidth
+    if unitRowsTask != current {
+      unitRows = stream.tasks.indices.map { t in
+        var row = [UInt8](repeating: 0, count: c)
+        for u in stream.trainingUnits(example: t, current: current) { row[u] = 1 }
+        return row
+      }
+      unitRowsTask = current
+    }
+    mask.active.withUnsafeMutableBufferPointer { m in
+      for r in 0..<rows {
+        unitRows[Int(rowTasks[r])].withUnsafeBufferPointer { m.baseAddress!.advanced(by: r * c).update(from: $0.baseAddress!, count: c) }
+      }
+    }
+  }
+
+  /// Masked cross-entropy of the new rows and the replay rows the base loss includes.
+  private func baseLoss(_ base: BaseLoss, view: BatchView, gradient: Tensor) -> Float {
+    let c = model.outputWidth
+    let newRows = view.newRows
+    let replayed = view.segments.dropFirst().filter { if case .replay(let tag) = $0.source { return base.replayTags.contains(tag) } else { return false } }
+    let replayCount = replayed.reduce(0) { $0 + $1.count }
+    let (newWeight, replayWeight): (Float, Float)
+    if replayCount == 0 {
+      (newWeight, replayWeight) = (1, 0)
+    } else {
+      switch base.combination {
+      case .concatenate:
+        let total = Float(newRows.count + replayCount)
+        (newWeight, replayWeight) = (Float(newRows.count) / total, Float(replayCount) / total)
+      case .sum: (newWeight, replayWeight) = (1, 1)
+      case .weighted:
+        let t = Float(view.currentTask + 1)
+        (newWeight, replayWeight) = (1 / t, 1 - 1 / t)
+      }
+    }
+    var total: Float = 0
+    if let units = base.newRowsMask {
+      let override = OutputMask.only(units, of: c)
+      total += segmentLoss(newRows, mask: override, weight: newWeight, view: view, gradient: gradient)
+    } else {
+      total += segmentLoss(newRows, mask: nil, weight: newWeight, view: view, gradient: gradient)
+    }
+    // Replayed segments share one mean when concatenated, so each gets its share of the weight.
+    for segment in replayed where replayCount > 0 {
+      let share = replayWeight * Float(segment.count) / Float(replayCount)
+      total += segmentLoss(segment, mask: nil, weight: share, view: view, gradient: gradient)
+    }
+    return total
+  }
+
+  private func segmentLoss(_ segment: BatchSegment, mask override: OutputMask?, weight: Float, view: BatchView, gradient: Tensor) -> Float {
+    guard segment.count > 0 else { return 0 }
+    let rowsMask: OutputMask
+    if let override {
+      rowsMask = override
+    } else {
+      var shifted = mask
+      shifted.firstRow = segment.start
+      rowsMask = shifted
+    }
+    let mean = SoftmaxCrossEntropy.loss(
+      logits: view.logits.rows(segment.start, count: segment.count), labels: view.labels + segment.start, mask: rowsMask,
+      gradient: gradient.rows(segment.start, count: segment.count), weight: weight, accumulate: true,
+      perExample: view.perExampleLoss + segment.start)
+    return weight * mean
+  }
+
+  /// The predictor for evaluation after `stage`: a strategy's own, or the model's argmax.
+  public func predictor(stage: Int) throws -> any Predictor {
+    for i in strategies.indices where strategies[i].roles.contains(.predicts) {
+      if let own = try strategies[i].predictor(stage: stage, model: model, stream: stream, rng: &replayDraws) { return own }
+    }
+    return ModelPredictor(model: model)
+  }
+
+  /// Bytes the strategies keep (memories, anchors, importances).
+  public var strategyMemoryBytes: Int { strategies.reduce(0) { $0 + $1.memoryBytes } }
 }

@@ -6,6 +6,8 @@ public enum TrainingError: Error, Equatable, Sendable, CustomStringConvertible {
   case incompatibleData(dataset: String, problem: String)
   /// A training setting outside its range.
   case invalidSetting(name: String, value: String, allowed: String)
+  /// Two strategies that both claim a transforming role.
+  case conflictingRoles(first: String, second: String, role: String)
 
   /// What went wrong and what to do about it.
   public var description: String {
@@ -17,6 +19,8 @@ public enum TrainingError: Error, Equatable, Sendable, CustomStringConvertible {
       return "\(dataset): \(problem)"
     case .invalidSetting(let name, let value, let allowed):
       return "\(name) = \(value) is out of range: \(allowed)"
+    case .conflictingRoles(let first, let second, let role):
+      return "\(first) and \(second) cannot be combined: both \(role); choose one of them"
     }
   }
 }

@@ -122,7 +122,7 @@ public struct Dataset: Sendable, Equatable {
   }
 
   /// b/255 for every byte value, correctly rounded (a table lookup beats a divide per pixel).
-  static let byteScale: [Float] = (0..<256).map { Float($0) / 255 }
+  public static let byteScale: [Float] = (0..<256).map { Float($0) / 255 }
 
   /// The features of example `i` as Floats (for tests and small tools).
   public func example(_ i: Int) -> [Float] {

@@ -5,11 +5,21 @@
 /// example (task-incremental: each example's own task's classes).
 public struct OutputMask: Sendable, Equatable {
   /// 1 for active, 0 for inactive; `classes` entries, or rows × classes when per example.
-  public let active: [UInt8]
+  public var active: [UInt8]
   /// Number of output units.
   public let classes: Int
   /// Whether `active` holds one row per example.
   public let perExample: Bool
+  /// The row of `active` that batch row 0 uses (lets a segment of a batch share one buffer).
+  public var firstRow = 0
+
+  /// A mask from raw flags.
+  public init(active: [UInt8], classes: Int, perExample: Bool, firstRow: Int = 0) {
+    self.active = active
+    self.classes = classes
+    self.perExample = perExample
+    self.firstRow = firstRow
+  }
 
   /// Every unit active.
   public static func all(_ classes: Int) -> OutputMask {
@@ -33,11 +43,11 @@ public struct OutputMask: Sendable, Equatable {
 
   /// The active flags for example `row`.
   @inline(__always) func row(_ r: Int, _ base: UnsafePointer<UInt8>) -> UnsafePointer<UInt8> {
-    perExample ? base + r * classes : base
+    perExample ? base + (firstRow + r) * classes : base
   }
 
   /// Whether unit `unit` is active for example `row`.
   public func isActive(_ unit: Int, row: Int = 0) -> Bool {
-    active[(perExample ? row * classes : 0) + unit] != 0
+    active[(perExample ? (firstRow + row) * classes : 0) + unit] != 0
   }
 }

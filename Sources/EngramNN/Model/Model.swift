@@ -102,6 +102,13 @@ public final class Model {
     zip(network.layers, network.outputs).map { ($0.description, $1) }
   }
 
+  /// The representation the last layer reads (its input) from the last forward: the
+  /// penultimate features used by herding and nearest-mean classifiers.
+  public var penultimate: Tensor? {
+    let outputs = network.outputs
+    return outputs.count >= 2 ? outputs[outputs.count - 2] : lastInput
+  }
+
   /// A copy with the same architecture and parameters, prepared for the same batch size.
   public func clone() -> Model {
     let copy = Model(architecture: architecture, layers: network.layers.map { $0.makeCopy() })

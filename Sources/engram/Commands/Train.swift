@@ -91,40 +91,41 @@ struct Train: ParsableCommand {
       let started = Date()
       let architecture = try Architecture(parsing: model)
       let data = try DatasetResolver.load(dataset, seed: seed)
-      let network = try architecture.build(
-        input: InputShape(data.train), outputs: data.train.classCount)
+      let network = try architecture.build(input: InputShape(data.train), outputs: data.train.classCount)
       let streams = RandomStreams(seed: seed)
       network.initialize(streams: streams)
       let rate = lr ?? (optimizer == .sgd ? 0.01 : 0.001)
-      guard rate > 0, rate.isFinite else {
-        throw CommandError(message: "--lr must be a positive number")
-      }
+      guard rate > 0, rate.isFinite else { throw CommandError(message: "--lr must be a positive number") }
       let step: Optimizer =
         optimizer == .sgd
         ? SGD(learningRate: rate, momentum: momentum, weightDecay: weightDecay)
         : Adam(learningRate: rate, weightDecay: weightDecay)
+      // Plain training is a stream of one task holding every class.
+      let stream = try Benchmark.split(groups: [Array(0..<data.train.classCount)]).stream(
+        data: [data], scenario: .class, preprocessing: preprocess, streams: streams, name: data.train.name)
       let trainer = try Trainer(
-        model: network, optimizer: step, config: TrainerConfig(batchSize: batch, epochs: epochs),
+        model: network, optimizer: step, config: TrainerConfig(batchSize: batch, epochs: epochs), stream: stream,
         streams: streams)
-      let evaluator = Evaluator(model: network)
-      let transforms = [preprocess.transform(fittedTo: data.train)].compactMap { $0 }
-      let task = TrainingTask(
-        name: data.train.name, index: 0, train: data.train, test: data.test, transforms: transforms,
-        classes: Array(0..<data.train.classCount))
+      let evaluator = Evaluator(stream: stream, model: network)
+      let predictor = ModelPredictor(model: network)
       let log = ProgressReporter(label: "train")
-      if !json || log.isTerminal {
-        log.line(
-          "\(architecture) on \(data.train.name): \(data.train.count) training, \(data.test.count) test examples, \(network.parameterCount) parameters"
-        )
-      }
-      let loss = try trainer.train(task) { p in
-        let accuracy = evaluator.accuracy(on: data.test, transforms: transforms)
+      log.line(
+        "\(architecture) on \(data.train.name): \(data.train.count) training, \(data.test.count) test examples, \(network.parameterCount) parameters")
+      var epochLoss = 0.0
+      var epochSteps = 0
+      let loss = try trainer.train(task: 0) { report in
+        epochLoss += Double(report.loss)
+        epochSteps += 1
+        guard report.endsEpoch else { return }
+        let accuracy = evaluator.accuracy(task: 0, stage: 0, predictor: predictor)
         log.line(
           String(
-            format: "epoch %d/%d  loss %.4f  test accuracy %.4f  %.1f s", p.epoch, epochs,
-            p.meanLoss, accuracy, Date().timeIntervalSince(started)))
+            format: "epoch %d/%d  loss %.4f  test accuracy %.4f  %.1f s", report.epoch, epochs,
+            epochLoss / Double(epochSteps), accuracy, Date().timeIntervalSince(started)))
+        epochLoss = 0
+        epochSteps = 0
       }
-      let accuracy = evaluator.accuracy(on: data.test, transforms: transforms)
+      let accuracy = evaluator.accuracy(task: 0, stage: 0, predictor: predictor)
       let seconds = Date().timeIntervalSince(started)
       if let save {
         var checkpoint = Checkpoint()
@@ -138,10 +139,7 @@ struct Train: ParsableCommand {
         preprocess: preprocess.rawValue, seed: seed, threads: threads)
       let report = Report(testAccuracy: accuracy, trainLoss: loss, seconds: seconds, config: config)
       if json { return try printJSON(report) }
-      print(
-        String(
-          format: "test accuracy %.4f   final training loss %.4f   %.1f s", accuracy, loss, seconds)
-      )
+      print(String(format: "test accuracy %.4f   final training loss %.4f   %.1f s", accuracy, loss, seconds))
     }
   }
 }

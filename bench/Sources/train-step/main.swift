@@ -79,19 +79,14 @@ func engramStepSeconds() throws -> Double {
 func engramEpochSeconds() throws -> Double? {
   guard FileManager.default.fileExists(atPath: IDXDataset.fashionMNISTDirectory) else { return nil }
   let data = try IDXDataset.fashionMNIST()
-  let model = try Architecture(parsing: "mlp:400,400").build(
-    input: InputShape(data.train), outputs: 10)
+  let model = try Architecture(parsing: "mlp:400,400").build(input: InputShape(data.train), outputs: 10)
   let streams = RandomStreams(seed: 0)
   model.initialize(streams: streams)
+  let stream = try Benchmark.split(groups: [Array(0..<10)]).stream(data: [data], scenario: .class, streams: streams)
   let trainer = try Trainer(
-    model: model, optimizer: SGD(learningRate: 0.01, momentum: 0.9), config: TrainerConfig(),
-    streams: streams)
-  let task = TrainingTask(
-    name: "fmnist", index: 0, train: data.train, test: data.test,
-    transforms: [Preprocessing.standardize.transform(fittedTo: data.train)].compactMap { $0 },
-    classes: Array(0..<10))
+    model: model, optimizer: SGD(learningRate: 0.01, momentum: 0.9), config: TrainerConfig(), stream: stream, streams: streams)
   let start = Date()
-  try trainer.train(task)
+  try trainer.train(task: 0)
   return Date().timeIntervalSince(start)
 }
 

@@ -1,0 +1,115 @@
+import EngramData
+import EngramNN
+
+/// One task of a stream: its data with labels already mapped to output units.
+public struct ContinualTask: Sendable {
+  /// A short name ("task 2: classes 4, 5").
+  public let name: String
+  /// Position in the stream (0-based).
+  public let index: Int
+  /// Training examples; labels are output units.
+  public let train: Dataset
+  /// Test examples; labels are output units.
+  public let test: Dataset
+  /// Transforms applied to every example of this task (permutation, rotation, standardisation).
+  public let transforms: [any Transform]
+  /// The output units this task's labels use.
+  public let units: [Int]
+  /// The classes of the source dataset this task holds, in unit order.
+  public let sourceClasses: [Int]
+
+  /// A task.
+  public init(
+    name: String, index: Int, train: Dataset, test: Dataset, transforms: [any Transform] = [],
+    units: [Int], sourceClasses: [Int]? = nil
+  ) {
+    self.name = name
+    self.index = index
+    self.train = train
+    self.test = test
+    self.transforms = transforms
+    self.units = units
+    self.sourceClasses = sourceClasses ?? units
+  }
+}
+
+/// An example of a stream: task t's training example i.
+public struct ExampleReference: Sendable, Equatable, Hashable {
+  /// The task it belongs to (its transform and units).
+  public let task: Int
+  /// Its index in that task's training set.
+  public let index: Int
+
+  /// A reference.
+  public init(task: Int, index: Int) {
+    self.task = task
+    self.index = index
+  }
+}
+
+/// A sequence of tasks in one scenario, with everything that decides the active outputs.
+public struct TaskStream: Sendable {
+  /// A description ("split fashion-mnist, 5 tasks").
+  public let name: String
+  /// The scenario.
+  public let scenario: Scenario
+  /// Active outputs in class-incremental training.
+  public let classOutputs: ClassOutputs
+  /// The tasks in order.
+  public let tasks: [ContinualTask]
+  /// Number of output units of the network.
+  public let outputCount: Int
+  /// What each task trains on (normally its own examples; blurry streams mix neighbours).
+  public let trainingViews: [[ExampleReference]]
+
+  /// A stream; each task trains on its own examples unless `trainingViews` says otherwise.
+  public init(
+    name: String, scenario: Scenario, classOutputs: ClassOutputs = .allSoFar, tasks: [ContinualTask],
+    outputCount: Int, trainingViews: [[ExampleReference]]? = nil
+  ) {
+    self.name = name
+    self.scenario = scenario
+    self.classOutputs = classOutputs
+    self.tasks = tasks
+    self.outputCount = outputCount
+    self.trainingViews =
+      trainingViews ?? tasks.map { task in (0..<task.train.count).map { ExampleReference(task: task.index, index: $0) } }
+  }
+
+  /// The network input shape.
+  public var input: InputShape { InputShape(tasks[0].train) }
+
+  /// Units active while training on an example of task `example` during task `current`.
+  public func trainingUnits(example: Int, current: Int) -> [Int] {
+    switch scenario {
+    case .task: return tasks[example].units
+    case .domain: return Array(0..<outputCount)
+    case .class:
+      switch classOutputs {
+      case .all: return Array(0..<outputCount)
+      case .current: return current == example ? tasks[current].units : tasks[0...max(current, example)].flatMap(\.units)
+      case .allSoFar: return tasks[0...max(current, example)].flatMap(\.units)
+      }
+    }
+  }
+
+  /// Units among which predictions are made for task `task` after training up to `stage`.
+  public func evaluationUnits(task: Int, stage: Int) -> [Int] {
+    switch scenario {
+    case .task: return tasks[task].units
+    case .domain: return Array(0..<outputCount)
+    case .class:
+      return classOutputs == .all ? Array(0..<outputCount) : tasks[0...max(stage, task)].flatMap(\.units)
+    }
+  }
+
+  /// The evaluation mask for task `task` after training up to `stage`.
+  public func evaluationMask(task: Int, stage: Int) -> OutputMask {
+    .only(evaluationUnits(task: task, stage: stage), of: outputCount)
+  }
+
+  /// Every training example of tasks `0...upTo` (cumulative and joint training).
+  public func examples(through upTo: Int) -> [ExampleReference] {
+    (0...upTo).flatMap { trainingViews[$0] }
+  }
+}
