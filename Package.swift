@@ -10,12 +10,14 @@ let package = Package(
     .library(name: "EngramData", targets: ["EngramData"]),
     .library(name: "EngramNN", targets: ["EngramNN"]),
     .library(name: "EngramContinual", targets: ["EngramContinual"]),
+    .library(name: "EngramLab", targets: ["EngramLab"]),
     .library(name: "EngramTheory", targets: ["EngramTheory"]),
     .executable(name: "engram", targets: ["engram"]),
   ],
   dependencies: [
     .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
     .package(url: "https://github.com/yaslab/CSV.swift", from: "2.5.0"),
+    .package(url: "https://github.com/jpsim/Yams", from: "5.0.0"),
   ],
   targets: [
     // OpenBLAS (CBLAS) + LAPACKE from Debian on Linux; Accelerate on Apple platforms.
@@ -38,10 +40,13 @@ let package = Package(
     .target(name: "EngramNN", dependencies: ["EngramLinalg", "EngramRandom", "CZlib"]),
     .target(name: "EngramContinual", dependencies: ["EngramNN", "EngramData", "EngramRandom"]),
     .target(name: "EngramTestSupport", dependencies: ["EngramData"]),
+    .target(
+      name: "EngramLab",
+      dependencies: ["EngramContinual", "EngramNN", "EngramData", "EngramTheory", "EngramRandom", "Yams"]),
     .executableTarget(
       name: "engram",
       dependencies: [
-        "EngramTheory", "EngramContinual", "EngramNN", "EngramData",
+        "EngramTheory", "EngramContinual", "EngramNN", "EngramData", "EngramLab",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ]
     ),
@@ -53,6 +58,7 @@ let package = Package(
     .testTarget(name: "EngramDataTests", dependencies: ["EngramData", "EngramRandom", "CZlib"]),
     .testTarget(name: "EngramLinalgTests", dependencies: ["EngramLinalg", "EngramRandom"]),
     .testTarget(name: "EngramTheoryTests", dependencies: ["EngramTheory"]),
+    .testTarget(name: "EngramLabTests", dependencies: ["EngramLab", "EngramContinual", "EngramTestSupport"]),
     .testTarget(name: "EngramCLITests", dependencies: ["engram", "EngramTestSupport", "EngramData", "EngramNN"]),
   ]
 )

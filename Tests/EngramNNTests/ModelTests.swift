@@ -126,3 +126,48 @@ struct ModelTests {
     #expect(model.activations[1].values.array.allSatisfy { $0 >= 0 })
   }
 }
+
+@Suite("Per-example gradient statistics")
+struct PerExampleTests {
+  @Test(
+    "Σₙ gₙ² and Σₙ |gₙ| equal the sums of single-example gradients",
+    arguments: ["mlp:5", "cnn:2,2,3"])
+  func matchesSingleExamples(text: String) throws {
+    let input = text.hasPrefix("cnn") ? InputShape(height: 4, width: 4) : InputShape(features: 4)
+    let model = try tinyModel(text, input: input)
+    var s = RandomStream(seed: 8)
+    let x = randomTensor(3, input.features, &s)
+    var labels: [Int32] = [2, 0, 1]
+    for statistic in [PerExampleStatistic.squared, .absolute] {
+      // Per-example output gradients: CE with weight n gives ∂ℓₙ/∂z per row.
+      let g = Tensor(rows: 3, columns: 3)
+      _ = SoftmaxCrossEntropy.loss(
+        logits: model.forward(x, mode: .inference), labels: &labels, gradient: g, weight: 3)
+      var fast = [Float](repeating: 0, count: model.parameterCount)
+      model.gradients.update(repeating: 7)
+      fast.withUnsafeMutableBufferPointer {
+        model.accumulatePerExample(statistic, outputGradient: g, into: $0)
+      }
+      #expect(model.gradients.allSatisfy { $0 == 7 })
+      var slow = [Float](repeating: 0, count: model.parameterCount)
+      for n in 0..<3 {
+        let one = x.rows(n, count: 1)
+        let gOne = Tensor(rows: 1, columns: 3)
+        _ = SoftmaxCrossEntropy.loss(
+          logits: model.forward(one, mode: .inference), labels: &labels[n], gradient: gOne)
+        model.zeroGradients()
+        model.backward(gOne)
+        for i in slow.indices {
+          slow[i] +=
+            statistic == .squared
+            ? model.gradients[i] * model.gradients[i] : abs(model.gradients[i])
+        }
+      }
+      for i in slow.indices {
+        #expect(
+          abs(fast[i] - slow[i]) <= 1e-5 + 1e-4 * abs(slow[i]),
+          "\(text) \(statistic) parameter \(i)")
+      }
+    }
+  }
+}

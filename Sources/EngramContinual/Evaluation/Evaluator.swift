@@ -25,15 +25,21 @@ public final class Evaluator {
 
   /// Accuracy on task `task`'s test set (or the examples at `indices`) after training up to
   /// `stage`, predicting among the scenario's evaluation units.
-  public func accuracy(task: Int, stage: Int, predictor: any Predictor, indices: [Int]? = nil) -> Double {
+  public func accuracy(task: Int, stage: Int, predictor: any Predictor, indices: [Int]? = nil)
+    -> Double
+  {
     let all = indices ?? Array(0..<stream.tasks[task].test.count)
     guard !all.isEmpty else { return 0 }
     let mask = stream.evaluationMask(task: task, stage: stage)
     var correct = 0
     var start = 0
     while start < all.count {
-      let chunk = all[start..<min(start + batchSize, all.count)].map { ExampleReference(task: task, index: $0) }
-      labels.withUnsafeMutableBufferPointer { reader.read(chunk, into: inputs, start: 0, labels: $0.baseAddress!, test: true) }
+      let chunk = all[start..<min(start + batchSize, all.count)].map {
+        ExampleReference(task: task, index: $0)
+      }
+      labels.withUnsafeMutableBufferPointer {
+        reader.read(chunk, into: inputs, start: 0, labels: $0.baseAddress!, test: true)
+      }
       predictions.withUnsafeMutableBufferPointer {
         predictor.predict(inputs.prefix(rows: chunk.count), mask: mask, into: $0.baseAddress!)
       }

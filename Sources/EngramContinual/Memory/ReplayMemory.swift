@@ -54,7 +54,8 @@ public final class ReplayMemory {
     let first = stream.tasks[0].train
     var bytesOnly = true
     for task in stream.tasks { if case .floats = task.train.features { bytesOnly = false } }
-    self.init(capacity: capacity, width: first.featureCount, storesBytes: bytesOnly, logitWidth: logitWidth)
+    self.init(
+      capacity: capacity, width: first.featureCount, storesBytes: bytesOnly, logitWidth: logitWidth)
   }
 
   /// Filled slots.
@@ -97,25 +98,32 @@ public final class ReplayMemory {
   }
 
   /// Stores a stream example in `slot`, with optional logits.
-  public func store(_ example: ExampleReference, from stream: TaskStream, in slot: Int, logits row: UnsafePointer<Float>? = nil) {
+  public func store(
+    _ example: ExampleReference, from stream: TaskStream, in slot: Int,
+    logits row: UnsafePointer<Float>? = nil
+  ) {
     let data = stream.tasks[example.task].train
     switch data.features {
     case .bytes(let source):
       if storesBytes {
         source.withUnsafeBufferPointer { s in
           bytes.withUnsafeMutableBufferPointer { d in
-            (d.baseAddress! + slot * width).update(from: s.baseAddress! + example.index * width, count: width)
+            (d.baseAddress! + slot * width).update(
+              from: s.baseAddress! + example.index * width, count: width)
           }
         }
       } else {
         floats.withUnsafeMutableBufferPointer { d in
-          for j in 0..<width { d[slot * width + j] = Dataset.byteScale[Int(source[example.index * width + j])] }
+          for j in 0..<width {
+            d[slot * width + j] = Dataset.byteScale[Int(source[example.index * width + j])]
+          }
         }
       }
     case .floats(let source):
       floats.withUnsafeMutableBufferPointer { d in
         source.withUnsafeBufferPointer { s in
-          (d.baseAddress! + slot * width).update(from: s.baseAddress! + example.index * width, count: width)
+          (d.baseAddress! + slot * width).update(
+            from: s.baseAddress! + example.index * width, count: width)
         }
       }
     }
@@ -126,7 +134,10 @@ public final class ReplayMemory {
   }
 
   /// Stores a raw Float row (for learners fed arrays rather than datasets).
-  public func store(raw row: UnsafePointer<Float>, label: Int32, task: Int, in slot: Int, logits: UnsafePointer<Float>? = nil) {
+  public func store(
+    raw row: UnsafePointer<Float>, label: Int32, task: Int, in slot: Int,
+    logits: UnsafePointer<Float>? = nil
+  ) {
     precondition(!storesBytes, "raw rows need a Float memory")
     floats.withUnsafeMutableBufferPointer { (it: inout UnsafeMutableBufferPointer<Float>) in
       (it.baseAddress! + slot * width).update(from: row, count: width)
@@ -146,7 +157,8 @@ public final class ReplayMemory {
 
   /// Copies the rows of `slots` as Floats (bytes/255), with labels and tasks.
   public func copy<C: Collection>(
-    slots: C, into x: UnsafeMutablePointer<Float>, labels y: UnsafeMutablePointer<Int32>, tasks t: UnsafeMutablePointer<Int32>
+    slots: C, into x: UnsafeMutablePointer<Float>, labels y: UnsafeMutablePointer<Int32>,
+    tasks t: UnsafeMutablePointer<Int32>
   ) where C.Element == Int {
     var row = 0
     for slot in slots {
@@ -158,7 +170,9 @@ public final class ReplayMemory {
           }
         }
       } else {
-        floats.withUnsafeBufferPointer { f in to.update(from: f.baseAddress! + slot * width, count: width) }
+        floats.withUnsafeBufferPointer { f in
+          to.update(from: f.baseAddress! + slot * width, count: width)
+        }
       }
       y[row] = labels[slot]
       t[row] = tasks[slot]

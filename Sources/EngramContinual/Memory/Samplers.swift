@@ -69,8 +69,11 @@ public struct GreedyClassBalancedSampler: Sendable {
     let classes = Set(slotsByClass.filter { !$0.value.isEmpty }.keys).union([label])
     let quota = Double(capacity) / Double(classes.count)
     guard Double(slotsByClass[label]?.count ?? 0) < quota else { return nil }
-    guard let largest = slotsByClass.filter({ !$0.value.isEmpty })
-      .max(by: { $0.value.count < $1.value.count || ($0.value.count == $1.value.count && $0.key > $1.key) })?.key
+    guard
+      let largest = slotsByClass.filter({ !$0.value.isEmpty })
+        .max(by: {
+          $0.value.count < $1.value.count || ($0.value.count == $1.value.count && $0.key > $1.key)
+        })?.key
     else { return nil }
     var members = slotsByClass[largest] ?? []
     let at = eviction == .oldest ? 0 : stream.nextInt(below: members.count)

@@ -22,18 +22,21 @@ public enum SelectionPolicy: String, Sendable, CaseIterable, Codable {
 ///
 /// p_k = argmin_x ‖μ − (φ(x) + Σ_{j<k} φ(p_j))/k‖ over rows not yet picked; ties go to the
 /// lowest index. Returns the order and the distance after each pick (oracle O10).
-public func herdingOrder(features: [[Float]], mean: [Float], count: Int) -> (order: [Int], distances: [Float]) {
+public func herdingOrder(features: [[Float]], mean: [Float], count: Int) -> (
+  order: [Int], distances: [Float]
+) {
   let d = mean.count
   var chosen: [Int] = []
   var distances: [Float] = []
   var sum = [Float](repeating: 0, count: d)
-  var available = Set(features.indices)
+  var taken = [Bool](repeating: false, count: features.count)
   for k in 1...max(1, min(count, features.count)) {
     var best: (index: Int, distance: Float)? = nil
-    for i in available.sorted() {
+    for i in features.indices where !taken[i] {
       var squared: Float = 0
+      let row = features[i]
       for j in 0..<d {
-        let diff = mean[j] - (sum[j] + features[i][j]) / Float(k)
+        let diff = mean[j] - (sum[j] + row[j]) / Float(k)
         squared += diff * diff
       }
       let distance = squared.squareRoot()
@@ -43,7 +46,7 @@ public func herdingOrder(features: [[Float]], mean: [Float], count: Int) -> (ord
     guard let pick = best else { break }
     chosen.append(pick.index)
     distances.append(pick.distance)
-    available.remove(pick.index)
+    taken[pick.index] = true
     for j in 0..<d { sum[j] += features[pick.index][j] }
   }
   return (chosen, distances)

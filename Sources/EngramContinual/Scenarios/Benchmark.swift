@@ -30,7 +30,9 @@ public enum Benchmark: Sendable, Equatable {
     public let permute: Bool
 
     /// A custom task.
-    public init(dataset: Int = 0, classes: [Int]? = nil, rotation: Double? = nil, permute: Bool = false) {
+    public init(
+      dataset: Int = 0, classes: [Int]? = nil, rotation: Double? = nil, permute: Bool = false
+    ) {
       self.dataset = dataset
       self.classes = classes
       self.rotation = rotation
@@ -54,7 +56,9 @@ public enum Benchmark: Sendable, Equatable {
     guard tasks >= 1, tasks <= classCount, classCount % tasks == 0 else {
       throw TrainingError.invalidSetting(
         name: "tasks", value: "\(tasks)",
-        allowed: "must divide the \(classCount) classes evenly (e.g. \(divisors(classCount).map(String.init).joined(separator: ", "))); give explicit groups for uneven splits")
+        allowed:
+          "must divide the \(classCount) classes evenly (e.g. \(divisors(classCount).map(String.init).joined(separator: ", "))); give explicit groups for uneven splits"
+      )
     }
     let size = classCount / tasks
     return .split(groups: (0..<tasks).map { Array(order[($0 * size)..<(($0 + 1) * size)]) })
@@ -68,7 +72,8 @@ public enum Benchmark: Sendable, Equatable {
     preprocessing: Preprocessing = .standardize, streams: RandomStreams, name: String? = nil
   ) throws -> TaskStream {
     guard let first = data.first else {
-      throw TrainingError.invalidSetting(name: "dataset", value: "none", allowed: "give at least one dataset")
+      throw TrainingError.invalidSetting(
+        name: "dataset", value: "none", allowed: "give at least one dataset")
     }
     var permutations = streams.stream("permutations")
     let specs: [CustomTask]
@@ -80,24 +85,33 @@ public enum Benchmark: Sendable, Equatable {
         all.allSatisfy({ $0 >= 0 && $0 < first.train.classCount })
       else {
         throw TrainingError.invalidSetting(
-          name: "class groups", value: groups.map { $0.map(String.init).joined(separator: ",") }.joined(separator: ";"),
-          allowed: "each task needs at least one class, no class twice, classes within 0…\(first.train.classCount - 1)")
+          name: "class groups",
+          value: groups.map { $0.map(String.init).joined(separator: ",") }.joined(separator: ";"),
+          allowed:
+            "each task needs at least one class, no class twice, classes within 0…\(first.train.classCount - 1)"
+        )
       }
       specs = groups.map { CustomTask(classes: $0) }
       label = "split \(first.train.name.split(separator: "/").first ?? ""), \(groups.count) tasks"
     case .permuted(let tasks, let permuteFirst):
-      guard tasks >= 1 else { throw TrainingError.invalidSetting(name: "tasks", value: "\(tasks)", allowed: "must be at least 1") }
+      guard tasks >= 1 else {
+        throw TrainingError.invalidSetting(
+          name: "tasks", value: "\(tasks)", allowed: "must be at least 1")
+      }
       specs = (0..<tasks).map { CustomTask(permute: $0 > 0 || permuteFirst) }
       label = "permuted \(first.train.name.split(separator: "/").first ?? ""), \(tasks) tasks"
     case .rotated(let angles):
       guard !angles.isEmpty, angles.allSatisfy(\.isFinite) else {
-        throw TrainingError.invalidSetting(name: "angles", value: "\(angles)", allowed: "give at least one finite angle")
+        throw TrainingError.invalidSetting(
+          name: "angles", value: "\(angles)", allowed: "give at least one finite angle")
       }
       guard first.train.image != nil else {
-        throw TrainingError.invalidSetting(name: "benchmark", value: "rotated", allowed: "rotation needs image data")
+        throw TrainingError.invalidSetting(
+          name: "benchmark", value: "rotated", allowed: "rotation needs image data")
       }
       specs = angles.map { CustomTask(rotation: $0) }
-      label = "rotated \(first.train.name.split(separator: "/").first ?? ""), \(angles.map { "\(Int($0))°" }.joined(separator: " "))"
+      label =
+        "rotated \(first.train.name.split(separator: "/").first ?? ""), \(angles.map { "\(Int($0))°" }.joined(separator: " "))"
     case .custom(let tasks):
       specs = tasks
       label = "custom stream, \(tasks.count) tasks"
@@ -107,12 +121,15 @@ public enum Benchmark: Sendable, Equatable {
     var domainWidth = 0
     for (t, spec) in specs.enumerated() {
       guard spec.dataset >= 0, spec.dataset < data.count else {
-        throw TrainingError.invalidSetting(name: "task \(t) dataset", value: "\(spec.dataset)", allowed: "must name one of \(data.count) datasets")
+        throw TrainingError.invalidSetting(
+          name: "task \(t) dataset", value: "\(spec.dataset)",
+          allowed: "must name one of \(data.count) datasets")
       }
       let source = data[spec.dataset]
       guard source.train.featureCount == first.train.featureCount else {
         throw TrainingError.invalidSetting(
-          name: "task \(t) dataset", value: source.train.name, allowed: "must have \(first.train.featureCount) features like the first task's")
+          name: "task \(t) dataset", value: source.train.name,
+          allowed: "must have \(first.train.featureCount) features like the first task's")
       }
       let classes = spec.classes ?? Array(0..<source.train.classCount)
       let train = try source.train.filtering(classes: classes)
@@ -130,25 +147,36 @@ public enum Benchmark: Sendable, Equatable {
       for (position, c) in classes.enumerated() { unitOf[c] = Int32(units[position]) }
       var transforms: [any Transform] = []
       if let fitted = preprocessing.transform(fittedTo: train) { transforms.append(fitted) }
-      if spec.permute { transforms.append(PixelPermutation.random(width: train.featureCount, using: &permutations)) }
-      if let angle = spec.rotation, let image = train.image { transforms.append(Rotation(degrees: angle, image: image)) }
+      if spec.permute {
+        transforms.append(PixelPermutation.random(width: train.featureCount, using: &permutations))
+      }
+      if let angle = spec.rotation, let image = train.image {
+        transforms.append(Rotation(degrees: angle, image: image))
+      }
       let outputs = scenario == .domain ? 0 : nextUnit
-      let describe = spec.classes.map { "classes \($0.map(String.init).joined(separator: ", "))" }
-        ?? (spec.rotation.map { "rotation \($0)°" } ?? (spec.permute ? "permutation \(t)" : "all classes"))
+      let describe =
+        spec.classes.map { "classes \($0.map(String.init).joined(separator: ", "))" }
+        ?? (spec.rotation.map { "rotation \($0)°" }
+          ?? (spec.permute ? "permutation \(t)" : "all classes"))
       tasks.append(
         ContinualTask(
-          name: "task \(t): \(describe)", index: t, train: try train.relabeled(unitOf, classCount: max(outputs, classes.count)),
-          test: try test.relabeled(unitOf, classCount: max(outputs, classes.count)), transforms: transforms, units: units,
+          name: "task \(t): \(describe)", index: t,
+          train: try train.relabeled(unitOf, classCount: max(outputs, classes.count)),
+          test: try test.relabeled(unitOf, classCount: max(outputs, classes.count)),
+          transforms: transforms, units: units,
           sourceClasses: classes))
     }
     let outputCount = scenario == .domain ? domainWidth : nextUnit
     tasks = try tasks.map { task in
       ContinualTask(
         name: task.name, index: task.index, train: try task.train.withClassCount(outputCount),
-        test: try task.test.withClassCount(outputCount), transforms: task.transforms, units: task.units,
+        test: try task.test.withClassCount(outputCount), transforms: task.transforms,
+        units: task.units,
         sourceClasses: task.sourceClasses)
     }
-    return TaskStream(name: name ?? label, scenario: scenario, classOutputs: classOutputs, tasks: tasks, outputCount: outputCount)
+    return TaskStream(
+      name: name ?? label, scenario: scenario, classOutputs: classOutputs, tasks: tasks,
+      outputCount: outputCount)
   }
 }
 

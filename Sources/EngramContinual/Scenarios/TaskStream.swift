@@ -64,7 +64,8 @@ public struct TaskStream: Sendable {
 
   /// A stream; each task trains on its own examples unless `trainingViews` says otherwise.
   public init(
-    name: String, scenario: Scenario, classOutputs: ClassOutputs = .allSoFar, tasks: [ContinualTask],
+    name: String, scenario: Scenario, classOutputs: ClassOutputs = .allSoFar,
+    tasks: [ContinualTask],
     outputCount: Int, trainingViews: [[ExampleReference]]? = nil
   ) {
     self.name = name
@@ -73,7 +74,10 @@ public struct TaskStream: Sendable {
     self.tasks = tasks
     self.outputCount = outputCount
     self.trainingViews =
-      trainingViews ?? tasks.map { task in (0..<task.train.count).map { ExampleReference(task: task.index, index: $0) } }
+      trainingViews
+      ?? tasks.map { task in
+        (0..<task.train.count).map { ExampleReference(task: task.index, index: $0) }
+      }
   }
 
   /// The network input shape.
@@ -87,7 +91,9 @@ public struct TaskStream: Sendable {
     case .class:
       switch classOutputs {
       case .all: return Array(0..<outputCount)
-      case .current: return current == example ? tasks[current].units : tasks[0...max(current, example)].flatMap(\.units)
+      case .current:
+        return current == example
+          ? tasks[current].units : tasks[0...max(current, example)].flatMap(\.units)
       case .allSoFar: return tasks[0...max(current, example)].flatMap(\.units)
       }
     }
@@ -99,7 +105,8 @@ public struct TaskStream: Sendable {
     case .task: return tasks[task].units
     case .domain: return Array(0..<outputCount)
     case .class:
-      return classOutputs == .all ? Array(0..<outputCount) : tasks[0...max(stage, task)].flatMap(\.units)
+      return classOutputs == .all
+        ? Array(0..<outputCount) : tasks[0...max(stage, task)].flatMap(\.units)
     }
   }
 

@@ -30,20 +30,23 @@ public final class StreamBatchReader {
   public init(stream: TaskStream) {
     self.stream = stream
     pipelines = stream.tasks.map { task in
-      task.transforms.isEmpty ? nil : TransformPipeline(task.transforms, width: task.train.featureCount)
+      task.transforms.isEmpty
+        ? nil : TransformPipeline(task.transforms, width: task.train.featureCount)
     }
   }
 
   /// Copies `examples` into rows of `x` starting at row `start`, with labels into `labels`.
   public func read<C: Collection>(
-    _ examples: C, into x: Tensor, start: Int, labels: UnsafeMutablePointer<Int32>, test: Bool = false
+    _ examples: C, into x: Tensor, start: Int, labels: UnsafeMutablePointer<Int32>,
+    test: Bool = false
   ) where C.Element == ExampleReference {
     let width = x.columns
     var row = start
     for example in examples {
       let task = stream.tasks[example.task]
       let data = test ? task.test : task.train
-      data.copyBatch(CollectionOfOne(example.index), into: x.pointer + row * width, labels: labels + row)
+      data.copyBatch(
+        CollectionOfOne(example.index), into: x.pointer + row * width, labels: labels + row)
       pipelines[example.task]?.apply(to: x.pointer + row * width, count: 1)
       row += 1
     }
@@ -72,7 +75,8 @@ public struct BatchComposer {
   public let currentTask: Int
   let reader: StreamBatchReader
 
-  init(inputs: Tensor, labels: [Int32], tasks: [Int32], currentTask: Int, reader: StreamBatchReader) {
+  init(inputs: Tensor, labels: [Int32], tasks: [Int32], currentTask: Int, reader: StreamBatchReader)
+  {
     self.inputs = inputs
     self.labels = labels
     self.tasks = tasks
@@ -90,11 +94,16 @@ public struct BatchComposer {
     let start = rows
     labels.withUnsafeMutableBufferPointer { l in
       tasks.withUnsafeMutableBufferPointer { t in
-        memory.copy(slots: slots.prefix(n), into: inputs.pointer + start * inputs.columns, labels: l.baseAddress! + start, tasks: t.baseAddress! + start)
-        for r in start..<(start + n) { reader.transform(inputs.pointer + r * inputs.columns, count: 1, task: Int(t[r])) }
+        memory.copy(
+          slots: slots.prefix(n), into: inputs.pointer + start * inputs.columns,
+          labels: l.baseAddress! + start, tasks: t.baseAddress! + start)
+        for r in start..<(start + n) {
+          reader.transform(inputs.pointer + r * inputs.columns, count: 1, task: Int(t[r]))
+        }
       }
     }
-    segments.append(BatchSegment(source: .replay(tag), start: start, count: n, slots: Array(slots.prefix(n))))
+    segments.append(
+      BatchSegment(source: .replay(tag), start: start, count: n, slots: Array(slots.prefix(n))))
     rows += n
   }
 }
@@ -119,6 +128,8 @@ public struct BatchView {
   public let currentTask: Int
   /// The stream.
   public let stream: TaskStream
+  /// The scenario's active units per row.
+  public let mask: OutputMask
   /// Per-row cross-entropy of the base loss (0 where it was not computed).
   public let perExampleLoss: UnsafeMutablePointer<Float>
 
@@ -127,7 +138,9 @@ public struct BatchView {
   /// Total rows.
   public var rowCount: Int { inputs.rows }
   /// Rows of the segments with this replay tag.
-  public func segment(_ tag: String) -> BatchSegment? { segments.first { $0.source == .replay(tag) } }
+  public func segment(_ tag: String) -> BatchSegment? {
+    segments.first { $0.source == .replay(tag) }
+  }
 }
 
 /// How the base cross-entropy is computed, as strategies may shape it.
@@ -140,6 +153,8 @@ public struct BaseLoss {
     case sum
     /// van de Ven: (1/t)·new + (1 − 1/t)·replayed, t the task number.
     case weighted
+    /// Half of each mean (Avalanche's ER-ACE criterion).
+    case average
   }
   /// Whether the trainer computes it at all (iCaRL computes its own).
   public var enabled = true

@@ -22,9 +22,12 @@ public struct StrategyRoles: OptionSet, Sendable {
 
   /// Names, for messages.
   public var names: [String] {
-    [(Self.composesBatch, "composes the batch"), (.projectsGradient, "projects the gradient"),
-     (.shapesLoss, "shapes the loss"), (.predicts, "makes the predictions"), (.choosesData, "chooses the training data")]
-      .filter { contains($0.0) }.map(\.1)
+    [
+      (Self.composesBatch, "composes the batch"), (.projectsGradient, "projects the gradient"),
+      (.shapesLoss, "shapes the loss"), (.predicts, "makes the predictions"),
+      (.choosesData, "chooses the training data"),
+    ]
+    .filter { contains($0.0) }.map(\.1)
   }
 }
 
@@ -78,7 +81,12 @@ public protocol Strategy {
   /// A task ends (not called when boundaries are hidden, except after the last task).
   mutating func taskDidEnd(_ task: TaskContext, model: Model, rng: inout RandomStream) throws
   /// The strategy's own predictor for evaluation after `stage`, if it has one.
-  mutating func predictor(stage: Int, model: Model, stream: TaskStream, rng: inout RandomStream) throws -> (any Predictor)?
+  mutating func predictor(stage: Int, model: Model, stream: TaskStream, rng: inout RandomStream)
+    throws -> (any Predictor)?
+  /// What task `task` trains on, when the strategy chooses (`.choosesData`); nil: the task's view.
+  func trainingExamples(for task: Int, stream: TaskStream) -> [ExampleReference]?
+  /// Whether the accuracy matrix has meaning only after the last task (Joint).
+  var evaluatesOnlyAtEnd: Bool { get }
 }
 
 extension Strategy {
@@ -92,8 +100,13 @@ extension Strategy {
   public mutating func addLoss(_ terms: inout LossTerms, batch: BatchView, model: Model) {}
   public mutating func gradientsDidCompute(model: Model, batch: BatchView) throws {}
   public mutating func stepDidFinish(batch: BatchView, model: Model, rng: inout RandomStream) {}
-  public mutating func taskDidEnd(_ task: TaskContext, model: Model, rng: inout RandomStream) throws {}
-  public mutating func predictor(stage: Int, model: Model, stream: TaskStream, rng: inout RandomStream) throws -> (any Predictor)? { nil }
+  public mutating func taskDidEnd(_ task: TaskContext, model: Model, rng: inout RandomStream) throws
+  {}
+  public mutating func predictor(
+    stage: Int, model: Model, stream: TaskStream, rng: inout RandomStream
+  ) throws -> (any Predictor)? { nil }
+  public func trainingExamples(for task: Int, stream: TaskStream) -> [ExampleReference]? { nil }
+  public var evaluatesOnlyAtEnd: Bool { false }
 }
 
 /// Predicts classes for a batch of (transformed) inputs among the active units.
@@ -109,6 +122,7 @@ public struct ModelPredictor: Predictor {
   /// A predictor for `model`.
   public init(model: Model) { self.model = model }
   public func predict(_ inputs: Tensor, mask: OutputMask, into: UnsafeMutablePointer<Int32>) {
-    SoftmaxCrossEntropy.predictions(logits: model.forward(inputs, mode: .inference), mask: mask, into: into)
+    SoftmaxCrossEntropy.predictions(
+      logits: model.forward(inputs, mode: .inference), mask: mask, into: into)
   }
 }

@@ -1,6 +1,7 @@
 import EngramData
 import EngramNN
 import EngramRandom
+import Foundation
 
 /// Settings of the training loop shared by every strategy.
 public struct TrainerConfig: Sendable, Equatable {
@@ -16,10 +17,15 @@ public struct TrainerConfig: Sendable, Equatable {
   public var replayCombination: BaseLoss.Combination = .concatenate
   /// Whether strategies are told where tasks begin and end (false: task-free).
   public var boundariesVisible: Bool = true
+  /// How the learning rate changes over a task's steps.
+  public var schedule: LearningRateSchedule = .constant
+  /// Rescales the gradient to at most this L2 norm before the step (nil: never).
+  public var gradientClipNorm: Float? = nil
 
   /// The defaults: batch 128, one epoch per task, optimiser state kept, boundaries visible.
   public init(
-    batchSize: Int = 128, epochs: Int = 1, iterations: Int? = nil, resetOptimizerPerTask: Bool = false,
+    batchSize: Int = 128, epochs: Int = 1, iterations: Int? = nil,
+    resetOptimizerPerTask: Bool = false,
     replayCombination: BaseLoss.Combination = .concatenate, boundariesVisible: Bool = true
   ) {
     self.batchSize = batchSize
@@ -34,11 +40,35 @@ public struct TrainerConfig: Sendable, Equatable {
   /// - Throws: `TrainingError.invalidSetting`.
   public func validate() throws {
     guard batchSize >= 1 && batchSize <= 1_000_000 else {
-      throw TrainingError.invalidSetting(name: "batch", value: "\(batchSize)", allowed: "must lie in 1…1000000")
+      throw TrainingError.invalidSetting(
+        name: "batch", value: "\(batchSize)", allowed: "must lie in 1…1000000")
     }
-    guard epochs >= 1 else { throw TrainingError.invalidSetting(name: "epochs", value: "\(epochs)", allowed: "must be at least 1") }
+    guard epochs >= 1 else {
+      throw TrainingError.invalidSetting(
+        name: "epochs", value: "\(epochs)", allowed: "must be at least 1")
+    }
     if let iterations, iterations < 1 {
-      throw TrainingError.invalidSetting(name: "iterations", value: "\(iterations)", allowed: "must be at least 1")
+      throw TrainingError.invalidSetting(
+        name: "iterations", value: "\(iterations)", allowed: "must be at least 1")
+    }
+  }
+}
+
+/// How the learning rate moves over the steps of a task.
+public enum LearningRateSchedule: Sendable, Equatable {
+  /// The optimiser's rate throughout.
+  case constant
+  /// Cosine annealing from the optimiser's rate down to `final` over the task (GDumb's SGDR
+  /// with a single cycle).
+  case cosine(final: Float)
+
+  /// The rate at `step` (0-based) of `total`.
+  public func rate(base: Float, step: Int, of total: Int) -> Float {
+    switch self {
+    case .constant: return base
+    case .cosine(let final):
+      let progress = total > 1 ? Float(step) / Float(total - 1) : 1
+      return final + (base - final) * 0.5 * (1 + cos(.pi * progress))
     }
   }
 }
@@ -99,7 +129,8 @@ public final class Trainer {
   /// - Throws: `TrainingError.invalidSetting`, `.conflictingRoles`, or a strategy's
   ///   preparation error.
   public init(
-    model: Model, optimizer: Optimizer, config: TrainerConfig, stream: TaskStream, strategies: [any Strategy] = [],
+    model: Model, optimizer: Optimizer, config: TrainerConfig, stream: TaskStream,
+    strategies: [any Strategy] = [],
     streams: RandomStreams
   ) throws {
     try config.validate()
@@ -107,14 +138,19 @@ public final class Trainer {
       for b in strategies[(i + 1)...] {
         let shared = a.roles.intersection(b.roles)
         if !shared.isEmpty {
-          throw TrainingError.conflictingRoles(first: a.name, second: b.name, role: shared.names.joined(separator: ", "))
+          throw TrainingError.conflictingRoles(
+            first: a.name, second: b.name, role: shared.names.joined(separator: ", "))
         }
       }
     }
-    guard stream.tasks[0].train.featureCount == model.inputWidth, stream.outputCount <= model.outputWidth else {
+    guard stream.tasks[0].train.featureCount == model.inputWidth,
+      stream.outputCount <= model.outputWidth
+    else {
       throw TrainingError.incompatibleData(
         dataset: stream.name,
-        problem: "examples have \(stream.tasks[0].train.featureCount) features and \(stream.outputCount) outputs but the model has \(model.inputWidth) inputs and \(model.outputWidth) outputs")
+        problem:
+          "examples have \(stream.tasks[0].train.featureCount) features and \(stream.outputCount) outputs but the model has \(model.inputWidth) inputs and \(model.outputWidth) outputs"
+      )
     }
     self.model = model
     self.optimizer = optimizer
@@ -124,7 +160,9 @@ public final class Trainer {
     dataOrder = streams.stream(.dataOrder)
     replayDraws = streams.stream(.replay)
     var prepared = strategies
-    for i in prepared.indices { try prepared[i].prepare(model: model, stream: stream, batchSize: config.batchSize) }
+    for i in prepared.indices {
+      try prepared[i].prepare(model: model, stream: stream, batchSize: config.batchSize)
+    }
     self.strategies = prepared
     let capacity = config.batchSize + prepared.reduce(0) { $0 + $1.replayRows }
     model.prepare(batchCapacity: capacity)
@@ -134,12 +172,16 @@ public final class Trainer {
     logitCopy = Tensor(rows: capacity, columns: model.outputWidth)
     logitGradient = Tensor(rows: capacity, columns: model.outputWidth)
     perExample = [Float](repeating: 0, count: capacity)
-    mask = OutputMask(active: [UInt8](repeating: 1, count: capacity * model.outputWidth), classes: model.outputWidth, perExample: true)
+    mask = OutputMask(
+      active: [UInt8](repeating: 1, count: capacity * model.outputWidth),
+      classes: model.outputWidth, perExample: true)
   }
 
   /// The context strategies receive for task `index`.
   public func context(task index: Int, examples: [ExampleReference]? = nil) -> TaskContext {
-    TaskContext(stream: stream, index: index, examples: examples ?? stream.trainingViews[index], reader: reader)
+    TaskContext(
+      stream: stream, index: index, examples: examples ?? stream.trainingViews[index],
+      reader: reader)
   }
 
   /// Tells the strategies a task begins (unless boundaries are hidden after the first task).
@@ -154,7 +196,9 @@ public final class Trainer {
   public func endTask(_ index: Int, examples: [ExampleReference]? = nil) throws {
     guard config.boundariesVisible || index == stream.tasks.count - 1 else { return }
     let ctx = context(task: index, examples: examples)
-    for i in strategies.indices { try strategies[i].taskDidEnd(ctx, model: model, rng: &replayDraws) }
+    for i in strategies.indices {
+      try strategies[i].taskDidEnd(ctx, model: model, rng: &replayDraws)
+    }
   }
 
   /// Trains task `index` on `examples` (default: its view) for the configured epochs or
@@ -163,11 +207,13 @@ public final class Trainer {
   /// - Throws: `TrainingError.nonFiniteLoss`; whatever `onStep` or a hook throws.
   @discardableResult
   public func train(
-    task index: Int, examples: [ExampleReference]? = nil, onStep: (StepReport) throws -> Void = { _ in }
+    task index: Int, examples: [ExampleReference]? = nil,
+    onStep: (StepReport) throws -> Void = { _ in }
   ) throws -> Double {
     var order = examples ?? stream.trainingViews[index]
     guard !order.isEmpty else {
-      throw TrainingError.incompatibleData(dataset: stream.tasks[index].name, problem: "no training examples")
+      throw TrainingError.incompatibleData(
+        dataset: stream.tasks[index].name, problem: "no training examples")
     }
     let n = order.count
     let stepsPerEpoch = (n + config.batchSize - 1) / config.batchSize
@@ -177,7 +223,10 @@ public final class Trainer {
     var lossSum = 0.0
     var lossCount = 0
     var lastEpochLoss = 0.0
+    let baseRate = optimizer.learningRate
+    defer { optimizer.learningRate = baseRate }
     for step in 1...totalSteps {
+      optimizer.learningRate = config.schedule.rate(base: baseRate, step: step - 1, of: totalSteps)
       if position >= n {
         dataOrder.shuffle(&order)
         position = 0
@@ -195,7 +244,9 @@ public final class Trainer {
         lossCount = 0
       }
       try onStep(
-        StepReport(task: index, epoch: epoch, step: step, totalSteps: totalSteps, iteration: iteration, loss: loss, endsEpoch: endsEpoch))
+        StepReport(
+          task: index, epoch: epoch, step: step, totalSteps: totalSteps, iteration: iteration,
+          loss: loss, endsEpoch: endsEpoch))
     }
     return lastEpochLoss
   }
@@ -203,9 +254,12 @@ public final class Trainer {
   /// One step on stream examples.
   /// - Throws: `TrainingError.nonFiniteLoss`; hook errors.
   @discardableResult
-  public func step<C: Collection>(newExamples: C, task: Int, epoch: Int = 1) throws -> Float where C.Element == ExampleReference {
+  public func step<C: Collection>(newExamples: C, task: Int, epoch: Int = 1) throws -> Float
+  where C.Element == ExampleReference {
     let n = newExamples.count
-    labels.withUnsafeMutableBufferPointer { reader.read(newExamples, into: inputs, start: 0, labels: $0.baseAddress!) }
+    labels.withUnsafeMutableBufferPointer {
+      reader.read(newExamples, into: inputs, start: 0, labels: $0.baseAddress!)
+    }
     for (r, example) in newExamples.enumerated() { rowTasks[r] = Int32(example.task) }
     return try run(newRows: n, task: task, epoch: epoch, references: Array(newExamples), raw: nil)
   }
@@ -215,7 +269,8 @@ public final class Trainer {
   @discardableResult
   public func step(raw: Tensor, labels newLabels: [Int32], task: Int) throws -> Float {
     let n = raw.rows
-    precondition(n <= config.batchSize, "raw batch of \(n) exceeds the batch size \(config.batchSize)")
+    precondition(
+      n <= config.batchSize, "raw batch of \(n) exceeds the batch size \(config.batchSize)")
     inputs.pointer.update(from: raw.pointer, count: raw.count)
     reader.transform(inputs.pointer, count: n, task: task)
     for r in 0..<n {
@@ -225,9 +280,12 @@ public final class Trainer {
     return try run(newRows: n, task: task, epoch: 1, references: nil, raw: raw)
   }
 
-  private func run(newRows n: Int, task: Int, epoch: Int, references: [ExampleReference]?, raw: Tensor?) throws -> Float {
+  private func run(
+    newRows n: Int, task: Int, epoch: Int, references: [ExampleReference]?, raw: Tensor?
+  ) throws -> Float {
     model.zeroGradients()
-    var composer = BatchComposer(inputs: inputs, labels: labels, tasks: rowTasks, currentTask: task, reader: reader)
+    var composer = BatchComposer(
+      inputs: inputs, labels: labels, tasks: rowTasks, currentTask: task, reader: reader)
     composer.rows = n
     composer.segments = [BatchSegment(source: .new, start: 0, count: n, slots: [])]
     for i in strategies.indices { strategies[i].composeBatch(&composer, rng: &replayDraws) }
@@ -246,28 +304,49 @@ public final class Trainer {
         try perExample.withUnsafeMutableBufferPointer { lossBuffer in
           lossBuffer.update(repeating: 0)
           let view = BatchView(
-            inputs: x, labels: labelBuffer.baseAddress!, tasks: taskBuffer.baseAddress!, segments: composer.segments,
-            logits: savedLogits, newExamples: references, rawNewInputs: raw, currentTask: task, stream: stream,
-            perExampleLoss: lossBuffer.baseAddress!)
+            inputs: x, labels: labelBuffer.baseAddress!, tasks: taskBuffer.baseAddress!,
+            segments: composer.segments,
+            logits: savedLogits, newExamples: references, rawNewInputs: raw, currentTask: task,
+            stream: stream,
+            mask: mask, perExampleLoss: lossBuffer.baseAddress!)
           var base = BaseLoss()
           base.combination = config.replayCombination
           for i in strategies.indices { strategies[i].shapeLoss(&base, batch: view) }
           var terms = LossTerms(logitGradient: dLogits, parameterGradient: model.gradients)
-          if base.enabled { terms.record("cross-entropy", baseLoss(base, view: view, gradient: dLogits)) }
+          if base.enabled {
+            terms.record("cross-entropy", baseLoss(base, view: view, gradient: dLogits))
+          }
           for i in strategies.indices { strategies[i].addLoss(&terms, batch: view, model: model) }
           let loss = terms.total
           guard loss.isFinite else {
-            throw TrainingError.nonFiniteLoss(task: stream.tasks[task].name, epoch: epoch, step: iteration + 1, value: loss)
+            throw TrainingError.nonFiniteLoss(
+              task: stream.tasks[task].name, epoch: epoch, step: iteration + 1, value: loss)
           }
           model.backward(dLogits)
-          for i in strategies.indices { try strategies[i].gradientsDidCompute(model: model, batch: view) }
+          for i in strategies.indices {
+            try strategies[i].gradientsDidCompute(model: model, batch: view)
+          }
+          clipGradient()
           optimizer.step(parameters: model.parameters, gradients: model.gradients)
-          for i in strategies.indices { strategies[i].stepDidFinish(batch: view, model: model, rng: &replayDraws) }
+          for i in strategies.indices {
+            strategies[i].stepDidFinish(batch: view, model: model, rng: &replayDraws)
+          }
           iteration += 1
           return loss
         }
       }
     }
+  }
+
+  private func clipGradient() {
+    guard let limit = config.gradientClipNorm else { return }
+    let g = model.gradients
+    var squared: Float = 0
+    for v in g { squared += v * v }
+    let norm = squared.squareRoot()
+    guard norm > limit else { return }
+    let scale = limit / norm
+    for i in g.indices { g[i] *= scale }
   }
 
   /// The scenario's active units per row, from a per-task cache rebuilt when the task changes.
@@ -283,7 +362,9 @@ public final class Trainer {
     }
     mask.active.withUnsafeMutableBufferPointer { m in
       for r in 0..<rows {
-        unitRows[Int(rowTasks[r])].withUnsafeBufferPointer { m.baseAddress!.advanced(by: r * c).update(from: $0.baseAddress!, count: c) }
+        unitRows[Int(rowTasks[r])].withUnsafeBufferPointer {
+          m.baseAddress!.advanced(by: r * c).update(from: $0.baseAddress!, count: c)
+        }
       }
     }
   }
@@ -292,7 +373,13 @@ public final class Trainer {
   private func baseLoss(_ base: BaseLoss, view: BatchView, gradient: Tensor) -> Float {
     let c = model.outputWidth
     let newRows = view.newRows
-    let replayed = view.segments.dropFirst().filter { if case .replay(let tag) = $0.source { return base.replayTags.contains(tag) } else { return false } }
+    let replayed = view.segments.dropFirst().filter {
+      if case .replay(let tag) = $0.source {
+        return base.replayTags.contains(tag)
+      } else {
+        return false
+      }
+    }
     let replayCount = replayed.reduce(0) { $0 + $1.count }
     let (newWeight, replayWeight): (Float, Float)
     if replayCount == 0 {
@@ -306,12 +393,14 @@ public final class Trainer {
       case .weighted:
         let t = Float(view.currentTask + 1)
         (newWeight, replayWeight) = (1 / t, 1 - 1 / t)
+      case .average: (newWeight, replayWeight) = (0.5, 0.5)
       }
     }
     var total: Float = 0
     if let units = base.newRowsMask {
       let override = OutputMask.only(units, of: c)
-      total += segmentLoss(newRows, mask: override, weight: newWeight, view: view, gradient: gradient)
+      total += segmentLoss(
+        newRows, mask: override, weight: newWeight, view: view, gradient: gradient)
     } else {
       total += segmentLoss(newRows, mask: nil, weight: newWeight, view: view, gradient: gradient)
     }
@@ -323,7 +412,10 @@ public final class Trainer {
     return total
   }
 
-  private func segmentLoss(_ segment: BatchSegment, mask override: OutputMask?, weight: Float, view: BatchView, gradient: Tensor) -> Float {
+  private func segmentLoss(
+    _ segment: BatchSegment, mask override: OutputMask?, weight: Float, view: BatchView,
+    gradient: Tensor
+  ) -> Float {
     guard segment.count > 0 else { return 0 }
     let rowsMask: OutputMask
     if let override {
@@ -334,8 +426,10 @@ public final class Trainer {
       rowsMask = shifted
     }
     let mean = SoftmaxCrossEntropy.loss(
-      logits: view.logits.rows(segment.start, count: segment.count), labels: view.labels + segment.start, mask: rowsMask,
-      gradient: gradient.rows(segment.start, count: segment.count), weight: weight, accumulate: true,
+      logits: view.logits.rows(segment.start, count: segment.count),
+      labels: view.labels + segment.start, mask: rowsMask,
+      gradient: gradient.rows(segment.start, count: segment.count), weight: weight,
+      accumulate: true,
       perExample: view.perExampleLoss + segment.start)
     return weight * mean
   }
@@ -343,7 +437,11 @@ public final class Trainer {
   /// The predictor for evaluation after `stage`: a strategy's own, or the model's argmax.
   public func predictor(stage: Int) throws -> any Predictor {
     for i in strategies.indices where strategies[i].roles.contains(.predicts) {
-      if let own = try strategies[i].predictor(stage: stage, model: model, stream: stream, rng: &replayDraws) { return own }
+      if let own = try strategies[i].predictor(
+        stage: stage, model: model, stream: stream, rng: &replayDraws)
+      {
+        return own
+      }
     }
     return ModelPredictor(model: model)
   }

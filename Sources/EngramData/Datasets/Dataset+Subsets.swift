@@ -89,16 +89,21 @@ extension Dataset {
     let mapped = try labels.map { old -> Int32 in
       let new = Int(old) < map.count ? map[Int(old)] : -1
       guard new >= 0, Int(new) < classCount else {
-        throw DataError.invalidParameter(name: "\(name) label \(old)", value: "\(new)", allowed: "maps outside 0..<\(classCount)")
+        throw DataError.invalidParameter(
+          name: "\(name) label \(old)", value: "\(new)", allowed: "maps outside 0..<\(classCount)")
       }
       return new
     }
-    return Dataset(unchecked: name, features: features, labels: mapped, featureCount: featureCount, image: image, classCount: classCount)
+    return Dataset(
+      unchecked: name, features: features, labels: mapped, featureCount: featureCount, image: image,
+      classCount: classCount)
   }
 
   /// The same examples declared to have `classCount` classes (at least as many as used).
   /// - Throws: `DataError.invalidParameter` when a label is out of the new range.
   public func withClassCount(_ classCount: Int) throws -> Dataset {
-    try Dataset(name: name, features: features, labels: labels, featureCount: featureCount, image: image, classCount: classCount)
+    try Dataset(
+      name: name, features: features, labels: labels, featureCount: featureCount, image: image,
+      classCount: classCount)
   }
 }

@@ -21,6 +21,7 @@ public final class Conv2D: Layer {
   private var output = Tensor(rows: 0, columns: 0)
   private var inputGradient = Tensor(rows: 0, columns: 0)
   private var ones = Tensor(rows: 0, columns: 0)
+  private var statisticScratch = Tensor(rows: 0, columns: 0)
 
   /// A convolution with `outputChannels` filters over inputs of the given geometry.
   public init(_ geometry: ConvolutionGeometry, outputChannels: Int) {
@@ -108,4 +109,35 @@ public final class Conv2D: Layer {
   }
 
   public func makeCopy() -> Layer { Conv2D(geometry, outputChannels: outputChannels) }
+
+  /// Per example n the weight gradient sums over positions, dYₙᵀ·colₙ, so each example needs
+  /// its own small gemm before s(·) is applied; `columns` still holds the forward's im2col.
+  public func accumulatePerExample(
+    _ statistic: PerExampleStatistic, dy: Tensor, input x: Tensor,
+    into accumulator: UnsafeMutablePointer<Float>
+  ) {
+    let k = geometry.patchSize
+    let p = positions
+    let w = outputChannels * k
+    if statisticScratch.count < w + outputChannels {
+      statisticScratch = Tensor(rows: 1, columns: w + outputChannels)
+    }
+    let g = statisticScratch.pointer
+    for example in 0..<dy.rows {
+      let dyExample = dy.pointer + example * p * outputChannels
+      Float._gemm(
+        transposeA: true, transposeB: false, m: outputChannels, n: k, k: p, alpha: 1, a: dyExample,
+        lda: outputChannels,
+        b: columns.pointer + example * p * k, ldb: k, beta: 0, c: g, ldc: k)
+      let bias = g + w
+      bias.update(repeating: 0, count: outputChannels)
+      for position in 0..<p {
+        for o in 0..<outputChannels { bias[o] += dyExample[position * outputChannels + o] }
+      }
+      switch statistic {
+      case .squared: for i in 0..<(w + outputChannels) { accumulator[i] += g[i] * g[i] }
+      case .absolute: for i in 0..<(w + outputChannels) { accumulator[i] += abs(g[i]) }
+      }
+    }
+  }
 }

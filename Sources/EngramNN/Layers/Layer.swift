@@ -38,6 +38,46 @@ public protocol Layer: AnyObject {
   func backward(_ dy: Tensor, input x: Tensor, output y: Tensor, inputGradient: Bool) -> Tensor?
   /// A new layer of the same configuration (unbound, unprepared).
   func makeCopy() -> Layer
+  /// Adds Σₙ s(∂ℓₙ/∂θ) over the batch's examples n into `accumulator` (this layer's window),
+  /// where s squares or takes absolute values, given the per-example gradient rows `dy`.
+  func accumulatePerExample(
+    _ statistic: PerExampleStatistic, dy: Tensor, input x: Tensor,
+    into accumulator: UnsafeMutablePointer<Float>)
+}
+
+/// A statistic of per-example gradients summed over a batch.
+public enum PerExampleStatistic: Sendable {
+  /// Σₙ gₙ² (EWC's diagonal Fisher).
+  case squared
+  /// Σₙ |gₙ| (MAS's importance).
+  case absolute
+}
+
+extension Layer {
+  /// Multiply-accumulates per example of a forward pass (0 for cheap element-wise layers).
+  public var multiplyAccumulates: Int {
+    if let linear = self as? Linear { return linear.inputWidth * linear.outputWidth }
+    if let conv = self as? Conv2D { return conv.outputWidth * conv.geometry.patchSize }
+    return 0
+  }
+
+  /// Layers without parameters contribute nothing.
+  public func accumulatePerExample(
+    _ statistic: PerExampleStatistic, dy: Tensor, input x: Tensor,
+    into accumulator: UnsafeMutablePointer<Float>
+  ) {}
+}
+
+/// Writes s(v) element-wise: v² or |v|.
+@inline(__always)
+func apply(
+  _ statistic: PerExampleStatistic, _ from: UnsafePointer<Float>, _ to: UnsafeMutablePointer<Float>,
+  _ n: Int
+) {
+  switch statistic {
+  case .squared: for i in 0..<n { to[i] = from[i] * from[i] }
+  case .absolute: for i in 0..<n { to[i] = abs(from[i]) }
+  }
 }
 
 /// The window of a model's flat buffers that holds one layer's parameters.

@@ -15,6 +15,8 @@ public final class Linear: Layer {
   private var output = Tensor(rows: 0, columns: 0)
   private var inputGradient = Tensor(rows: 0, columns: 0)
   private var ones = Tensor(rows: 0, columns: 0)
+  private var statisticDy = Tensor(rows: 0, columns: 0)
+  private var statisticX = Tensor(rows: 0, columns: 0)
 
   /// A layer from `inputs` to `outputs` features.
   public init(_ inputs: Int, _ outputs: Int) {
@@ -88,4 +90,29 @@ public final class Linear: Layer {
   }
 
   public func makeCopy() -> Layer { Linear(inputWidth, outputWidth) }
+
+  /// The per-example gradient of W is the outer product δₙxₙᵀ, so Σₙ s(δₙxₙᵀ) = s(δ)ᵀ·s(x)
+  /// for s = square or |·|: one gemm on transformed copies (reference/methods.md §4.1).
+  public func accumulatePerExample(
+    _ statistic: PerExampleStatistic, dy: Tensor, input x: Tensor,
+    into accumulator: UnsafeMutablePointer<Float>
+  ) {
+    let n = dy.rows
+    if statisticDy.rows < n {
+      statisticDy = Tensor(rows: n, columns: outputWidth)
+      statisticX = Tensor(rows: n, columns: inputWidth)
+    }
+    apply(statistic, dy.pointer, statisticDy.pointer, dy.count)
+    apply(statistic, x.pointer, statisticX.pointer, x.count)
+    Float._gemm(
+      transposeA: true, transposeB: false, m: outputWidth, n: inputWidth, k: n, alpha: 1,
+      a: statisticDy.pointer, lda: outputWidth, b: statisticX.pointer, ldb: inputWidth, beta: 1,
+      c: accumulator,
+      ldc: inputWidth)
+    let biasAccumulator = accumulator + outputWidth * inputWidth
+    for r in 0..<n {
+      let row = statisticDy.pointer + r * outputWidth
+      for o in 0..<outputWidth { biasAccumulator[o] += row[o] }
+    }
+  }
 }

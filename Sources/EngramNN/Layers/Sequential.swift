@@ -70,4 +70,26 @@ public final class Sequential: Layer {
   }
 
   public func makeCopy() -> Layer { Sequential(layers.map { $0.makeCopy() }) }
+
+  /// Backward that also adds each layer's per-example statistic into its window of
+  /// `accumulator` (the flat parameter layout).
+  func backward(
+    _ dy: Tensor, input x: Tensor, statistic: PerExampleStatistic,
+    into accumulator: UnsafeMutablePointer<Float>
+  ) {
+    var offsets: [Int] = []
+    var offset = 0
+    for layer in layers {
+      offsets.append(offset)
+      offset += layer.parameterCount
+    }
+    var gradient: Tensor? = dy
+    for i in layers.indices.reversed() {
+      guard let g = gradient else { break }
+      let input = i == 0 ? x : outputs[i - 1]
+      layers[i].accumulatePerExample(statistic, dy: g, input: input, into: accumulator + offsets[i])
+      gradient =
+        i > 0 ? layers[i].backward(g, input: input, output: outputs[i], inputGradient: true) : nil
+    }
+  }
 }

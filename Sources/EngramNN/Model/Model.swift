@@ -1,5 +1,25 @@
 import EngramRandom
 
+/// Counts the examples models push through forward and backward passes, for compute
+/// accounting. Clones share their original's meter.
+public final class ComputeMeter: @unchecked Sendable {
+  /// Examples through forward passes.
+  public var forwardExamples = 0
+  /// Examples through backward passes.
+  public var backwardExamples = 0
+  /// Multiply-accumulates per example of a forward pass.
+  public let macsPerExample: Int
+
+  init(macsPerExample: Int) {
+    self.macsPerExample = macsPerExample
+  }
+
+  /// Training-style FLOPs: 2 per MAC forward, 4 per MAC backward (weights and inputs).
+  public var flops: Double {
+    2 * Double(macsPerExample) * (Double(forwardExamples) + 2 * Double(backwardExamples))
+  }
+}
+
 /// A network with all its parameters in one flat buffer and all gradients in another.
 ///
 /// Layer i's parameters are the window `windows[i]` of `parameters` (weights then bias), so
@@ -19,12 +39,15 @@ public final class Model {
   private var lastOutput: Tensor?
   /// The largest batch `forward` accepts (grown by `prepare(batchCapacity:)`).
   public private(set) var batchCapacity = 0
+  /// Counts examples through forward and backward passes (shared with clones).
+  public private(set) var meter: ComputeMeter
 
   /// A model from layers; parameters are zero until `initialize`.
   public init(architecture: Architecture, layers: [Layer]) {
     self.architecture = architecture
     network = Sequential(layers)
     parameterCount = network.parameterCount
+    meter = ComputeMeter(macsPerExample: layers.reduce(0) { $0 + $1.multiplyAccumulates })
     parameterStorage = TensorStorage(capacity: parameterCount)
     gradientStorage = TensorStorage(capacity: parameterCount)
     network.bind(parameters: parameterStorage.base, gradients: gradientStorage.base)
@@ -78,6 +101,7 @@ public final class Model {
     precondition(
       x.rows <= batchCapacity, "batch of \(x.rows) exceeds the prepared capacity \(batchCapacity)")
     let y = network.forward(x, mode: mode)
+    meter.forwardExamples += x.rows
     lastInput = x
     lastOutput = y
     return y
@@ -90,6 +114,28 @@ public final class Model {
       preconditionFailure("backward before forward")
     }
     _ = network.backward(outputGradient, input: x, output: y, inputGradient: false)
+    meter.backwardExamples += x.rows
+  }
+
+  /// Adds Σₙ s(∂ℓₙ/∂θ) over the last forward's examples into `accumulator` (flat layout),
+  /// given per-example output gradients (row n = ∂ℓₙ/∂logitsₙ, not divided by the batch).
+  /// `gradients` are left untouched.
+  public func accumulatePerExample(
+    _ statistic: PerExampleStatistic, outputGradient: Tensor,
+    into accumulator: UnsafeMutableBufferPointer<Float>
+  ) {
+    guard let x = lastInput, let base = accumulator.baseAddress else {
+      preconditionFailure("statistic before forward")
+    }
+    precondition(
+      accumulator.count == parameterCount, "accumulator must hold \(parameterCount) values")
+    // The layers' backward also adds into `gradients`; keep the caller's gradient intact.
+    let saved = Array(gradients)
+    network.backward(outputGradient, input: x, statistic: statistic, into: base)
+    meter.backwardExamples += x.rows
+    saved.withUnsafeBufferPointer {
+      gradients.baseAddress?.update(from: $0.baseAddress!, count: parameterCount)
+    }
   }
 
   /// Sets every gradient to zero.
@@ -112,6 +158,7 @@ public final class Model {
   /// A copy with the same architecture and parameters, prepared for the same batch size.
   public func clone() -> Model {
     let copy = Model(architecture: architecture, layers: network.layers.map { $0.makeCopy() })
+    copy.meter = meter
     copy.parameters.update(fromContentsOf: parameters)
     copy.prepare(batchCapacity: batchCapacity)
     return copy

@@ -1,6 +1,7 @@
 import ArgumentParser
 import EngramContinual
 import EngramData
+import EngramLab
 import EngramLinalg
 import EngramNN
 import EngramRandom
@@ -91,26 +92,32 @@ struct Train: ParsableCommand {
       let started = Date()
       let architecture = try Architecture(parsing: model)
       let data = try DatasetResolver.load(dataset, seed: seed)
-      let network = try architecture.build(input: InputShape(data.train), outputs: data.train.classCount)
+      let network = try architecture.build(
+        input: InputShape(data.train), outputs: data.train.classCount)
       let streams = RandomStreams(seed: seed)
       network.initialize(streams: streams)
       let rate = lr ?? (optimizer == .sgd ? 0.01 : 0.001)
-      guard rate > 0, rate.isFinite else { throw CommandError(message: "--lr must be a positive number") }
+      guard rate > 0, rate.isFinite else {
+        throw CommandError(message: "--lr must be a positive number")
+      }
       let step: Optimizer =
         optimizer == .sgd
         ? SGD(learningRate: rate, momentum: momentum, weightDecay: weightDecay)
         : Adam(learningRate: rate, weightDecay: weightDecay)
       // Plain training is a stream of one task holding every class.
       let stream = try Benchmark.split(groups: [Array(0..<data.train.classCount)]).stream(
-        data: [data], scenario: .class, preprocessing: preprocess, streams: streams, name: data.train.name)
+        data: [data], scenario: .class, preprocessing: preprocess, streams: streams,
+        name: data.train.name)
       let trainer = try Trainer(
-        model: network, optimizer: step, config: TrainerConfig(batchSize: batch, epochs: epochs), stream: stream,
+        model: network, optimizer: step, config: TrainerConfig(batchSize: batch, epochs: epochs),
+        stream: stream,
         streams: streams)
       let evaluator = Evaluator(stream: stream, model: network)
       let predictor = ModelPredictor(model: network)
       let log = ProgressReporter(label: "train")
       log.line(
-        "\(architecture) on \(data.train.name): \(data.train.count) training, \(data.test.count) test examples, \(network.parameterCount) parameters")
+        "\(architecture) on \(data.train.name): \(data.train.count) training, \(data.test.count) test examples, \(network.parameterCount) parameters"
+      )
       var epochLoss = 0.0
       var epochSteps = 0
       let loss = try trainer.train(task: 0) { report in
@@ -139,7 +146,10 @@ struct Train: ParsableCommand {
         preprocess: preprocess.rawValue, seed: seed, threads: threads)
       let report = Report(testAccuracy: accuracy, trainLoss: loss, seconds: seconds, config: config)
       if json { return try printJSON(report) }
-      print(String(format: "test accuracy %.4f   final training loss %.4f   %.1f s", accuracy, loss, seconds))
+      print(
+        String(
+          format: "test accuracy %.4f   final training loss %.4f   %.1f s", accuracy, loss, seconds)
+      )
     }
   }
 }

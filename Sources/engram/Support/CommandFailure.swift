@@ -1,6 +1,7 @@
 import ArgumentParser
 import EngramContinual
 import EngramData
+import EngramLab
 import EngramLinalg
 import EngramNN
 import EngramTheory
@@ -23,6 +24,10 @@ func reportingErrors(_ body: () throws -> Void) throws {
     fail(error.description)
   } catch let error as TrainingError {
     fail(error.description)
+  } catch let error as ConfigError {
+    fail(error.description)
+  } catch let error as InterruptedExperiment {
+    fail("\(error.underlying)")
   } catch let error as CommandError {
     fail(error.message)
   }

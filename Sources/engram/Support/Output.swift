@@ -71,6 +71,10 @@ struct ProgressReporter {
   }
 
   func update(_ done: Int, _ total: Int) {
+    update(done, total, label: label)
+  }
+
+  func update(_ done: Int, _ total: Int, label: String) {
     guard !quiet else { return }
     let elapsed = Date().timeIntervalSince(start)
     let rate = elapsed > 0 ? Double(done) / elapsed : 0

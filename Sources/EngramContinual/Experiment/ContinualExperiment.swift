@@ -1,0 +1,284 @@
+import EngramData
+import EngramNN
+import EngramRandom
+import Foundation
+
+/// Everything a continual-learning run needs.
+public struct ExperimentPlan {
+  /// The tasks.
+  public var stream: TaskStream
+  /// The network.
+  public var architecture: Architecture
+  /// How parameters start.
+  public var initializer: Initializer = .kaimingUniform
+  /// The optimiser.
+  public var optimizer: OptimizerSpec
+  /// Loop settings.
+  public var trainer: TrainerConfig
+  /// The strategies (empty: naive fine-tuning).
+  public var strategies: [any Strategy]
+  /// Continual evaluation every k iterations (nil: only at task ends).
+  public var evaluateEvery: Int?
+  /// Test examples per task used by continual evaluation (a fixed random subset).
+  public var evaluationSubset: Int = 1000
+  /// Whether to train a fresh model per task for the reference FWT and intransigence.
+  public var computeReferences = false
+  /// The seed of every random stream.
+  public var seed: UInt64 = 0
+
+  /// A plan.
+  public init(
+    stream: TaskStream, architecture: Architecture, optimizer: OptimizerSpec,
+    trainer: TrainerConfig,
+    strategies: [any Strategy] = [], evaluateEvery: Int? = nil, computeReferences: Bool = false,
+    seed: UInt64 = 0
+  ) {
+    self.stream = stream
+    self.architecture = architecture
+    self.optimizer = optimizer
+    self.trainer = trainer
+    self.strategies = strategies
+    self.evaluateEvery = evaluateEvery
+    self.computeReferences = computeReferences
+    self.seed = seed
+  }
+}
+
+/// What a run measured.
+public struct ExperimentResult: Sendable, Codable {
+  /// R[i][j] (a single row for Joint).
+  public var accuracyMatrix: AccuracyMatrix
+  /// Each task's accuracy before any training (b, for the Lopez-Paz FWT).
+  public var untrainedAccuracy: [Double]
+  /// Each task's accuracy for a fresh model trained on it alone (a*), when computed.
+  public var referenceAccuracy: [Double]?
+  /// Curves of continual evaluation, when on.
+  public var curves: ContinualEvaluation?
+  /// Mean training loss of each task's last epoch.
+  public var taskLosses: [Double]
+  /// Time, compute and memory.
+  public var cost: CostReport
+}
+
+/// Time, compute and memory of a run (reference/methods.md §7.9).
+public struct CostReport: Sendable, Codable, Equatable {
+  /// Wall time of the whole run.
+  public var seconds: Double
+  /// Time in training (steps and task-boundary work).
+  public var trainingSeconds: Double
+  /// Time in evaluation.
+  public var evaluationSeconds: Double
+  /// FLOPs of training passes (2 per MAC forward, 4 per MAC backward), evaluation excluded.
+  public var trainingFLOPs: Double
+  /// Peak resident memory of the process.
+  public var peakMemoryBytes: Int
+  /// Bytes the strategies keep (memories, anchors, teacher models).
+  public var memoryBufferBytes: Int
+  /// Network parameters.
+  public var parameterCount: Int
+}
+
+/// A run that failed part-way, with what was measured before.
+public struct InterruptedExperiment: Error, CustomStringConvertible {
+  /// Why it stopped.
+  public let underlying: Error
+  /// The accuracy matrix rows and costs so far.
+  public let partial: ExperimentResult
+
+  public var description: String { "\(underlying)" }
+}
+
+/// An event during a run, for progress displays.
+public enum ExperimentEvent {
+  /// A task begins training, taking `steps` steps.
+  case taskStarted(index: Int, name: String, steps: Int)
+  /// A step finished.
+  case step(StepReport)
+  /// A task finished; its row of the accuracy matrix (nil for Joint before the end).
+  case taskFinished(index: Int, accuracies: [Double]?)
+}
+
+/// Runs a plan: trains task after task, evaluates, and measures.
+public final class ContinualExperiment {
+  /// The plan.
+  public let plan: ExperimentPlan
+
+  /// An experiment.
+  public init(plan: ExperimentPlan) {
+    self.plan = plan
+  }
+
+  /// Runs it.
+  /// - Throws: `InterruptedExperiment` (with the results so far) when training fails, e.g.
+  ///   `TrainingError.nonFiniteLoss`; setting errors before anything ran.
+  public func run(observer: (ExperimentEvent) -> Void = { _ in }) throws -> ExperimentResult {
+    let started = Date()
+    let stream = plan.stream
+    let streams = RandomStreams(seed: plan.seed)
+    let model = try plan.architecture.build(input: stream.input, outputs: stream.outputCount)
+    model.initialize(plan.initializer, streams: streams)
+    let trainer = try Trainer(
+      model: model, optimizer: plan.optimizer.make(), config: plan.trainer, stream: stream,
+      strategies: plan.strategies,
+      streams: streams)
+    let evaluator = Evaluator(stream: stream, model: model)
+    let onlyAtEnd = plan.strategies.contains { $0.evaluatesOnlyAtEnd }
+    var evaluationSeconds = 0.0
+    var evaluationForwards = 0
+    func timedEvaluation<T>(_ body: () throws -> T) rethrows -> T {
+      let start = Date()
+      let before = model.meter.forwardExamples
+      defer {
+        evaluationSeconds += Date().timeIntervalSince(start)
+        evaluationForwards += model.meter.forwardExamples - before
+      }
+      return try body()
+    }
+    let count = stream.tasks.count
+    let untrained = timedEvaluation {
+      (0..<count).map {
+        evaluator.accuracy(task: $0, stage: $0, predictor: ModelPredictor(model: model))
+      }
+    }
+    var subsets: [[Int]] = []
+    var curves: ContinualEvaluation? = nil
+    if let every = plan.evaluateEvery {
+      guard every >= 1 else {
+        throw TrainingError.invalidSetting(
+          name: "eval-every", value: "\(every)",
+          allowed: "must be at least 1 (iterations between evaluations)")
+      }
+      var choose = streams.stream(.evaluation)
+      subsets = stream.tasks.map { task in
+        Array(
+          choose.sampleWithoutReplacement(
+            min(plan.evaluationSubset, task.test.count), from: task.test.count
+          ).sorted())
+      }
+      curves = ContinualEvaluation(tasks: count)
+    }
+    func evaluateCurves(upTo current: Int) {
+      guard var c = curves else { return }
+      timedEvaluation {
+        let predictor = ModelPredictor(model: model)
+        for j in 0...current {
+          let accuracy = evaluator.accuracy(
+            task: j, stage: current, predictor: predictor, indices: subsets[j])
+          c.points[j].append(.init(iteration: trainer.iteration, accuracy: accuracy))
+        }
+      }
+      curves = c
+    }
+
+    var rows: [[Double]] = []
+    var losses: [Double] = []
+    func partialResult() -> ExperimentResult {
+      result(
+        rows: rows, untrained: untrained, references: nil, curves: curves, losses: losses,
+        started: started,
+        evaluationSeconds: evaluationSeconds, evaluationForwards: evaluationForwards, model: model,
+        trainer: trainer)
+    }
+    do {
+      for t in 0..<count {
+        let examples =
+          trainer.strategies.lazy.compactMap { $0.trainingExamples(for: t, stream: stream) }.first
+          ?? stream.trainingViews[t]
+        try trainer.beginTask(t, examples: examples)
+        let steps =
+          plan.trainer.iterations
+          ?? ((examples.count + plan.trainer.batchSize - 1) / plan.trainer.batchSize)
+          * plan.trainer.epochs
+        observer(
+          .taskStarted(index: t, name: stream.tasks[t].name, steps: examples.isEmpty ? 0 : steps))
+        if !examples.isEmpty {
+          let loss = try trainer.train(task: t, examples: examples) { report in
+            observer(.step(report))
+            if let every = plan.evaluateEvery, report.iteration % every == 0 {
+              evaluateCurves(upTo: t)
+            }
+          }
+          losses.append(loss)
+        } else {
+          losses.append(0)
+        }
+        try trainer.endTask(t, examples: examples)
+        curves?.taskEnds[t] = trainer.iteration
+        if plan.evaluateEvery != nil, let last = curves?.points[t].last?.iteration,
+          last != trainer.iteration
+        {
+          evaluateCurves(upTo: t)
+        }
+        if onlyAtEnd && t < count - 1 {
+          observer(.taskFinished(index: t, accuracies: nil))
+          continue
+        }
+        let predictor = try trainer.predictor(stage: t)
+        let row = timedEvaluation {
+          (0..<count).map { evaluator.accuracy(task: $0, stage: t, predictor: predictor) }
+        }
+        rows.append(row)
+        observer(.taskFinished(index: t, accuracies: row))
+      }
+    } catch {
+      throw InterruptedExperiment(underlying: error, partial: partialResult())
+    }
+    let references = plan.computeReferences ? try referenceAccuracies(streams: streams) : nil
+    return result(
+      rows: rows, untrained: untrained, references: references, curves: curves, losses: losses,
+      started: started,
+      evaluationSeconds: evaluationSeconds, evaluationForwards: evaluationForwards, model: model,
+      trainer: trainer)
+  }
+
+  /// a*_i: a fresh model, same initialisation, trained on task i alone with the same settings.
+  func referenceAccuracies(streams: RandomStreams) throws -> [Double] {
+    try plan.stream.tasks.indices.map { i in
+      let model = try plan.architecture.build(
+        input: plan.stream.input, outputs: plan.stream.outputCount)
+      model.initialize(plan.initializer, streams: streams)
+      let trainer = try Trainer(
+        model: model, optimizer: plan.optimizer.make(), config: plan.trainer, stream: plan.stream,
+        streams: streams)
+      try trainer.train(task: i)
+      return Evaluator(stream: plan.stream, model: model).accuracy(
+        task: i, stage: i, predictor: ModelPredictor(model: model))
+    }
+  }
+
+  private func result(
+    rows: [[Double]], untrained: [Double], references: [Double]?, curves: ContinualEvaluation?,
+    losses: [Double],
+    started: Date, evaluationSeconds: Double, evaluationForwards: Int, model: Model,
+    trainer: Trainer
+  ) -> ExperimentResult {
+    let seconds = Date().timeIntervalSince(started)
+    let meter = model.meter
+    let trainingForwards = meter.forwardExamples - evaluationForwards
+    let flops =
+      2 * Double(meter.macsPerExample)
+      * (Double(trainingForwards) + 2 * Double(meter.backwardExamples))
+    return ExperimentResult(
+      accuracyMatrix: AccuracyMatrix(rows: rows), untrainedAccuracy: untrained,
+      referenceAccuracy: references, curves: curves,
+      taskLosses: losses,
+      cost: CostReport(
+        seconds: seconds, trainingSeconds: seconds - evaluationSeconds,
+        evaluationSeconds: evaluationSeconds,
+        trainingFLOPs: flops, peakMemoryBytes: peakResidentBytes(),
+        memoryBufferBytes: trainer.strategyMemoryBytes,
+        parameterCount: model.parameterCount))
+  }
+}
+
+/// The process's peak resident memory in bytes.
+public func peakResidentBytes() -> Int {
+  var usage = rusage()
+  #if os(Linux)
+    getrusage(RUSAGE_SELF.rawValue, &usage)
+    return usage.ru_maxrss * 1024
+  #else
+    getrusage(RUSAGE_SELF, &usage)
+    return usage.ru_maxrss
+  #endif
+}

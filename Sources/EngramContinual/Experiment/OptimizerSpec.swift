@@ -1,0 +1,18 @@
+import EngramNN
+
+/// An optimiser by value, so a run can build fresh ones (reference models, GDumb).
+public enum OptimizerSpec: Sendable, Equatable, Codable {
+  /// SGD with momentum and weight decay.
+  case sgd(learningRate: Float, momentum: Float, weightDecay: Float)
+  /// Adam with weight decay.
+  case adam(learningRate: Float, weightDecay: Float)
+
+  /// A new optimiser.
+  public func make() -> Optimizer {
+    switch self {
+    case .sgd(let lr, let momentum, let decay):
+      return SGD(learningRate: lr, momentum: momentum, weightDecay: decay)
+    case .adam(let lr, let decay): return Adam(learningRate: lr, weightDecay: decay)
+    }
+  }
+}

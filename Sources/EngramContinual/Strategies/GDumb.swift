@@ -1,0 +1,73 @@
+import EngramNN
+import EngramRandom
+
+/// GDumb (Prabhu, Torr & Dokania 2020): greedily keep a class-balanced memory, and at every
+/// evaluation train a fresh network on the memory alone.
+///
+/// The stream itself never trains the model; each example is offered to the greedy
+/// class-balanced sampler. Each evaluation trains a new network of the same architecture from
+/// scratch: `epochs` passes over the memory, batch 16, SGD from 0.05 annealed (cosine) to
+/// 0.0005, weight decay 1e-6, gradient norm clipped at 10 — the repository's MNIST recipe
+/// with its warm restarts reduced to one cycle. Default M = 500, 128 epochs.
+/// See reference/methods.md §5.2 (oracle O3).
+public struct GDumb: Strategy {
+  /// M.
+  public let capacity: Int
+  /// Passes over the memory per evaluation.
+  public let epochs: Int
+  var sampler: GreedyClassBalancedSampler
+  var slots: [Int: ExampleReference] = [:]
+  var width = 0
+  var seed: UInt64 = 0
+
+  /// A GDumb strategy.
+  public init(capacity: Int = 500, epochs: Int = 128) {
+    self.capacity = capacity
+    self.epochs = epochs
+    sampler = GreedyClassBalancedSampler(capacity: capacity)
+  }
+
+  public var name: String { "gdumb" }
+  public var roles: StrategyRoles { [.predicts, .choosesData] }
+  public var memoryBytes: Int { slots.count * width }
+
+  public mutating func prepare(model: Model, stream: TaskStream, batchSize: Int) throws {
+    try checkCapacity(capacity, stream: stream)
+    width = stream.tasks[0].train.bytesPerExample
+  }
+
+  /// The stream does not train the model: only the sampler sees it.
+  public func trainingExamples(for task: Int, stream: TaskStream) -> [ExampleReference]? { [] }
+
+  public mutating func taskDidEnd(_ task: TaskContext, model: Model, rng: inout RandomStream) throws
+  {
+    var order = task.examples
+    rng.shuffle(&order)
+    for example in order {
+      let label = task.stream.tasks[example.task].train.labels[example.index]
+      if let slot = sampler.place(label: label, using: &rng) { slots[slot] = example }
+    }
+    seed = rng.next()
+  }
+
+  public mutating func predictor(
+    stage: Int, model: Model, stream: TaskStream, rng: inout RandomStream
+  ) throws -> (any Predictor)? {
+    let memory = slots.keys.sorted().compactMap { slots[$0] }
+    guard !memory.isEmpty else { return nil }
+    let fresh = try model.architecture.build(input: stream.input, outputs: model.outputWidth)
+    let streams = RandomStreams(seed: seed)
+    fresh.initialize(streams: streams)
+    var config = TrainerConfig(batchSize: 16, epochs: epochs)
+    config.schedule = .cosine(final: 0.0005)
+    config.gradientClipNorm = 10
+    let trainer = try Trainer(
+      model: fresh, optimizer: SGD(learningRate: 0.05, weightDecay: 1e-6), config: config,
+      stream: stream, streams: streams)
+    try trainer.train(task: stage, examples: memory)
+    return ModelPredictor(model: fresh)
+  }
+
+  /// Stored examples per unit.
+  public var counts: [Int32: Int] { sampler.counts }
+}

@@ -1,0 +1,42 @@
+import EngramNN
+import EngramRandom
+
+/// Memory aware synapses (Aljundi et al. 2018): importance from how much the network's output
+/// moves when a weight does, needing no labels.
+///
+/// Ω = (1/N)·Σₙ |∂‖F(xₙ)‖²/∂θ| per example over the task's data (the paper's squared norm,
+/// per-example absolute values), accumulated across tasks Ω ← Ω + Ω_new; penalty
+/// λ·Σ Ω(θ − θ*)², θ* the parameters after the last task. Default λ = 1 (the paper's and
+/// Avalanche's). See reference/methods.md §4.4 (oracle O6).
+public struct MAS: Strategy {
+  /// λ.
+  public let lambda: Float
+  var anchor: ParameterAnchor?
+
+  /// A MAS strategy.
+  public init(lambda: Float = 1) {
+    self.lambda = lambda
+  }
+
+  public var name: String { "mas" }
+  public var memoryBytes: Int { 8 * (anchor?.center.count ?? 0) }
+
+  public mutating func addLoss(_ terms: inout LossTerms, batch: BatchView, model: Model) {
+    guard let anchor else { return }
+    let value = anchor.penalty(
+      at: model.parameters, gradientScale: 2 * lambda, into: terms.parameterGradient)
+    terms.record("mas", Float(Double(lambda) * value))
+  }
+
+  public mutating func taskDidEnd(_ task: TaskContext, model: Model, rng: inout RandomStream) throws
+  {
+    let fresh = Importance.estimate(
+      .squaredNorm, statistic: .absolute, examples: task.examples, model: model,
+      reader: task.reader, stage: task.index, rng: &rng)
+    let accumulated = anchor.map { zip($0.weights, fresh).map(+) } ?? fresh
+    anchor = ParameterAnchor(center: Array(model.parameters), weights: accumulated)
+  }
+
+  /// The accumulated importance Ω.
+  public var importance: [Float] { anchor?.weights ?? [] }
+}

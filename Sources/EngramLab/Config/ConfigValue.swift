@@ -1,0 +1,138 @@
+/// A configuration value after parsing, before it is checked against its field.
+public enum ConfigValue: Sendable, Equatable, Encodable {
+  case null
+  case bool(Bool)
+  case int(Int)
+  case double(Double)
+  case string(String)
+  case ints([Int])
+  case doubles([Double])
+  case groups([[Int]])
+
+  public func encode(to encoder: Encoder) throws {
+    var c = encoder.singleValueContainer()
+    switch self {
+    case .null: try c.encodeNil()
+    case .bool(let v): try c.encode(v)
+    case .int(let v): try c.encode(v)
+    case .double(let v): try c.encode(v)
+    case .string(let v): try c.encode(v)
+    case .ints(let v): try c.encode(v)
+    case .doubles(let v): try c.encode(v)
+    case .groups(let v): try c.encode(v)
+    }
+  }
+
+  /// The value as command-line or YAML text.
+  public var text: String {
+    switch self {
+    case .null: return "null"
+    case .bool(let v): return "\(v)"
+    case .int(let v): return "\(v)"
+    case .double(let v): return "\(v)"
+    case .string(let v): return v
+    case .ints(let v): return v.map(String.init).joined(separator: ",")
+    case .doubles(let v): return v.map { "\($0)" }.joined(separator: ",")
+    case .groups(let v):
+      return v.map { $0.map(String.init).joined(separator: ",") }.joined(separator: ";")
+    }
+  }
+}
+
+/// The type a configuration field accepts.
+public enum ConfigKind: Sendable, Equatable {
+  case bool
+  case int(ClosedRange<Int>)
+  case double(ClosedRange<Double>)
+  case string
+  case choice([String])
+  case ints
+  case doubles
+  case groups
+
+  /// How the type reads in messages.
+  public var expected: String {
+    switch self {
+    case .bool: return "true or false"
+    case .int(let r): return "a whole number in \(r.lowerBound)…\(r.upperBound)"
+    case .double(let r): return "a number in \(r.lowerBound)…\(r.upperBound)"
+    case .string: return "text"
+    case .choice(let values): return "one of \(values.joined(separator: ", "))"
+    case .ints: return "a list of whole numbers (e.g. 0,1,2)"
+    case .doubles: return "a list of numbers (e.g. 0,45,90)"
+    case .groups: return "class groups (e.g. 0,1;2,3 or [[0,1],[2,3]])"
+    }
+  }
+
+  /// Parses command-line text.
+  /// - Throws: `ConfigError.invalidValue` naming `key`.
+  public func parse(_ text: String, key: String) throws -> ConfigValue {
+    let fail = ConfigError.invalidValue(key: key, value: text, expected: expected)
+    let trimmed = text.trimmingCharacters(in: .whitespaces)
+    if trimmed == "null" || trimmed == "none" { return .null }
+    switch self {
+    case .bool:
+      switch trimmed.lowercased() {
+      case "true", "yes", "1": return .bool(true)
+      case "false", "no", "0": return .bool(false)
+      default: throw fail
+      }
+    case .int:
+      guard let v = Int(trimmed) else { throw fail }
+      return try check(.int(v), key: key, text: text)
+    case .double:
+      guard let v = Double(trimmed), v.isFinite else { throw fail }
+      return try check(.double(v), key: key, text: text)
+    case .string: return .string(trimmed)
+    case .choice(let values):
+      guard values.contains(trimmed) else { throw fail }
+      return .string(trimmed)
+    case .ints:
+      let parts = trimmed.split(separator: ",").map { Int($0.trimmingCharacters(in: .whitespaces)) }
+      guard !parts.isEmpty, parts.allSatisfy({ $0 != nil }) else { throw fail }
+      return .ints(parts.compactMap { $0 })
+    case .doubles:
+      let parts = trimmed.split(separator: ",").map {
+        Double($0.trimmingCharacters(in: .whitespaces))
+      }
+      guard !parts.isEmpty, parts.allSatisfy({ $0?.isFinite == true }) else { throw fail }
+      return .doubles(parts.compactMap { $0 })
+    case .groups:
+      let groups = trimmed.split(separator: ";").map { group in
+        group.split(separator: ",").map { Int($0.trimmingCharacters(in: .whitespaces)) }
+      }
+      guard !groups.isEmpty, groups.allSatisfy({ !$0.isEmpty && $0.allSatisfy { $0 != nil } })
+      else { throw fail }
+      return .groups(groups.map { $0.compactMap { $0 } })
+    }
+  }
+
+  /// Checks a value of the right shape against the field's range.
+  /// - Throws: `ConfigError.invalidValue`.
+  public func check(_ value: ConfigValue, key: String, text: String? = nil) throws -> ConfigValue {
+    let fail = ConfigError.invalidValue(key: key, value: text ?? value.text, expected: expected)
+    switch (self, value) {
+    case (_, .null): return value
+    case (.bool, .bool), (.string, .string), (.ints, .ints), (.doubles, .doubles),
+      (.groups, .groups):
+      return value
+    case (.int(let range), .int(let v)):
+      guard range.contains(v) else { throw fail }
+      return value
+    case (.double(let range), .double(let v)):
+      guard range.contains(v) else { throw fail }
+      return value
+    case (.double(let range), .int(let v)):
+      guard range.contains(Double(v)) else { throw fail }
+      return .double(Double(v))
+    case (.choice(let values), .string(let v)):
+      guard values.contains(v) else { throw fail }
+      return value
+    case (.doubles, .ints(let v)): return .doubles(v.map(Double.init))
+    case (.ints, .int(let v)): return .ints([v])
+    case (.doubles, .int(let v)): return .doubles([Double(v)])
+    case (.doubles, .double(let v)): return .doubles([v])
+    default: throw fail
+    }
+  }
+}

@@ -1,0 +1,255 @@
+import EngramContinual
+import EngramData
+import EngramNN
+
+/// One configuration key: its type, help, and how it reads and writes a `RunConfig`.
+public struct ConfigField: Sendable {
+  /// The snake_case key (YAML); the flag is `--` + the key with dashes.
+  public let key: String
+  /// Accepted values.
+  public let kind: ConfigKind
+  /// One line of help.
+  public let help: String
+  let get: @Sendable (RunConfig) -> ConfigValue
+  let set: @Sendable (inout RunConfig, ConfigValue) -> Void
+
+  /// The command-line flag.
+  public var flag: String { "--" + key.replacingOccurrences(of: "_", with: "-") }
+}
+
+extension RunConfig {
+  /// Every key, in the order help lists them.
+  public static let fields: [ConfigField] = [
+    choice(
+      "benchmark", ["split", "permuted", "rotated"],
+      "Task sequence: classes split into tasks, pixel permutations, or rotations",
+      get: { $0.benchmark }, set: { $0.benchmark = $1 }),
+    makeField(
+      "dataset", .string, "fashion-mnist, a folder of four IDX files (raw or .gz), or a CSV file",
+      get: { .string($0.dataset) }, set: { if case .string(let v) = $1 { $0.dataset = v } }),
+    enumField(
+      "scenario", \.scenario,
+      "task (task given, masked heads), domain (shared head), class (one head over all classes)"),
+    int(
+      "tasks", 1...10_000, \.tasks,
+      "Number of tasks (split: must divide the classes; rotated: angles i·180/N unless --angles)"),
+    makeField(
+      "class_order", .ints, "Split: the order of classes before grouping (default 0, 1, …)",
+      get: { $0.classOrder.map { .ints($0) } ?? .null },
+      set: { if case .ints(let v) = $1 { $0.classOrder = v } else { $0.classOrder = nil } }),
+    makeField(
+      "groups", .groups, "Split: explicit class groups per task, e.g. 0,1;2,3 (overrides --tasks)",
+      get: { $0.groups.map { .groups($0) } ?? .null },
+      set: { if case .groups(let v) = $1 { $0.groups = v } else { $0.groups = nil } }),
+    makeField(
+      "angles", .doubles, "Rotated: the angle of each task in degrees",
+      get: { $0.angles.map { .doubles($0) } ?? .null },
+      set: { if case .doubles(let v) = $1 { $0.angles = v } else { $0.angles = nil } }),
+    bool(
+      "permute_first", \.permuteFirst,
+      "Permuted: permute the first task too (false: identity first)"),
+    double(
+      "blurry", 0...0.99, \.blurry,
+      "Fraction of each task's training examples moved to a neighbouring task (blurry boundaries)"),
+    enumField(
+      "class_outputs", \.classOutputs, "Class-incremental active outputs: all-so-far, all, current"),
+    enumField("preprocess", \.preprocess, "standardize (training statistics) or none"),
+    makeField(
+      "model", .string, "Architecture: mlp:W1,W2,…, linear, cnn, cnn:C1,C2,H",
+      get: { .string($0.model) }, set: { if case .string(let v) = $1 { $0.model = v } }),
+    enumField(
+      "initializer", \.initializer, "kaiming-uniform (PyTorch's default) or xavier-uniform"),
+    choice(
+      "optimizer", ["sgd", "adam"], "sgd or adam", get: { $0.optimizer }, set: { $0.optimizer = $1 }
+    ),
+    optionalFloat("lr", 1e-9...100, \.lr, "Learning rate (default 0.01 for sgd, 0.001 for adam)"),
+    float("momentum", 0...0.9999, \.momentum, "SGD momentum"),
+    float("weight_decay", 0...1, \.weightDecay, "L2 weight decay"),
+    int(
+      "batch", 1...1_000_000, \.batch,
+      "New examples per step (1–10 with one epoch: an online stream)"),
+    int("epochs", 1...100_000, \.epochs, "Passes over each task"),
+    optionalInt("iterations", 1...100_000_000, \.iterations, "Steps per task instead of epochs"),
+    bool("reset_optimizer", \.resetOptimizer, "Clear momentum/Adam state when a task begins"),
+    bool(
+      "hide_boundaries", \.hideBoundaries,
+      "Task-free: strategies are not told where tasks begin and end"),
+    makeField(
+      "strategy", .string,
+      "One of \(StrategyFactory.names.joined(separator: ", ")), or several joined by + (e.g. replay+ewc)",
+      get: { .string($0.strategy) }, set: { if case .string(let v) = $1 { $0.strategy = v } }),
+    optionalInt(
+      "memory", 1...10_000_000, \.memory,
+      "Replay memory in examples (replay, der, derpp, er-ace, gdumb: 500; icarl: 2000)"),
+    optionalInt(
+      "memory_per_task", 1...10_000_000, \.memoryPerTask,
+      "GEM / A-GEM examples per task (256 / 250)"),
+    optionalInt(
+      "replay_batch", 1...1_000_000, \.replayBatch,
+      "Replayed examples per step (default: the batch size)"),
+    enumField(
+      "memory_filling", \.memoryFilling,
+      "reservoir (online), class-balanced or task-balanced (at task ends)"),
+    enumField(
+      "selection", \.selection,
+      "Balanced memories: random, herding, loss-high, loss-low, uncertainty"),
+    enumField(
+      "replay_loss", \.replayLoss, "concatenate (one mean), sum (of means), weighted (1/t), average"
+    ),
+    float("ewc_lambda", 0...1e12, \.ewcLambda, "EWC λ in (λ/2)·ΣF·Δθ²"),
+    enumField("fisher", \.fisher, "EWC Fisher labels: empirical (true labels) or sampled"),
+    optionalInt(
+      "fisher_samples", 1...10_000_000, \.fisherSamples,
+      "Examples per Fisher estimate (default: all)"),
+    float("ewc_gamma", 1e-6...1, \.ewcGamma, "Online EWC decay γ"),
+    float("si_c", 0...1e12, \.siC, "SI strength c"),
+    float("si_xi", 1e-12...1e6, \.siXi, "SI damping ξ"),
+    float("mas_lambda", 0...1e12, \.masLambda, "MAS λ"),
+    float("lwf_lambda", 0...1e6, \.lwfLambda, "LwF distillation weight λ_o"),
+    float("lwf_temperature", 0.01...100, \.lwfTemperature, "LwF temperature T"),
+    enumField("kd_form", \.kdForm, "LwF distillation: cross-entropy or kl"),
+    bool(
+      "kd_squared_temperature", \.kdSquaredTemperature, "Multiply the distillation by T² (Hinton)"),
+    double("gem_margin", 0...100, \.gemMargin, "GEM margin γ (v ≥ γ)"),
+    int("agem_batch", 1...1_000_000, \.agemBatch, "A-GEM reference batch S"),
+    optionalFloat("der_alpha", 0...1e6, \.derAlpha, "DER/DER++ logit weight α (default 1.0)"),
+    optionalFloat("der_beta", 0...1e6, \.derBeta, "DER++ label weight β (default 0.5)"),
+    enumField("der_reduction", \.derReduction, "DER logit distance: mean (mammoth) or sum (paper)"),
+    enumField("ace_variant", \.aceVariant, "ER-ACE: mammoth or avalanche"),
+    int("gdumb_epochs", 1...100_000, \.gdumbEpochs, "GDumb passes over the memory per evaluation"),
+    optionalInt(
+      "eval_every", 0...100_000_000, \.evalEvery,
+      "Continual evaluation every K iterations (min-ACC, WC-ACC, curves)"),
+    int(
+      "eval_subset", 1...1_000_000, \.evalSubset, "Test examples per task for continual evaluation"),
+    bool("fwt", \.fwt, "Train a fresh model per task for forward transfer and intransigence"),
+    makeField(
+      "seed", .int(0...Int.max), "Seed of every random stream",
+      get: { .int(Int(clamping: $0.seed)) },
+      set: { if case .int(let v) = $1 { $0.seed = UInt64(v) } }),
+    int(
+      "threads", 1...1024, \.threads,
+      "BLAS threads (bit-identical results for a fixed seed and thread count)"),
+  ]
+
+  /// Keys in order.
+  public static var keys: [String] { fields.map(\.key) }
+
+  /// The field for a key (snake or kebab case).
+  public static func field(named name: String) -> ConfigField? {
+    let key = name.replacingOccurrences(of: "-", with: "_")
+    return fields.first { $0.key == key }
+  }
+
+  /// Sets a key from a parsed value, checking its type and range.
+  /// - Throws: `ConfigError.unknownKey` or `.invalidValue`.
+  public mutating func set(
+    _ name: String, _ value: ConfigValue, file: String? = nil, line: Int? = nil
+  ) throws {
+    guard let field = Self.field(named: name) else {
+      throw ConfigError.unknownKey(key: name, file: file, line: line, valid: Self.keys)
+    }
+    field.set(&self, try field.kind.check(value, key: field.key))
+  }
+
+  /// Sets a key from command-line text.
+  /// - Throws: `ConfigError.unknownKey` or `.invalidValue`.
+  public mutating func set(_ name: String, text: String) throws {
+    guard let field = Self.field(named: name) else {
+      throw ConfigError.unknownKey(key: name, file: nil, line: nil, valid: Self.keys)
+    }
+    field.set(&self, try field.kind.parse(text, key: field.key))
+  }
+
+  /// The resolved configuration, every key with its value (nil = the documented default).
+  public var resolved: [(String, ConfigValue)] { Self.fields.map { ($0.key, $0.get(self)) } }
+}
+
+// Field builders: each pairs a key with a typed property.
+private func makeField(
+  _ key: String, _ kind: ConfigKind, _ help: String,
+  get: @escaping @Sendable (RunConfig) -> ConfigValue,
+  set: @escaping @Sendable (inout RunConfig, ConfigValue) -> Void
+) -> ConfigField {
+  ConfigField(key: key, kind: kind, help: help, get: get, set: set)
+}
+
+private func choice(
+  _ key: String, _ values: [String], _ help: String, get: @escaping @Sendable (RunConfig) -> String,
+  set: @escaping @Sendable (inout RunConfig, String) -> Void
+) -> ConfigField {
+  makeField(
+    key, .choice(values), help, get: { .string(get($0)) },
+    set: { if case .string(let v) = $1 { set(&$0, v) } })
+}
+
+private func enumField<E: RawRepresentable & CaseIterable & Sendable>(
+  _ key: String, _ path: WritableKeyPath<RunConfig, E> & Sendable, _ help: String
+) -> ConfigField where E.RawValue == String {
+  makeField(
+    key, .choice(E.allCases.map(\.rawValue)), help, get: { .string($0[keyPath: path].rawValue) },
+    set: { config, value in
+      if case .string(let v) = value, let e = E(rawValue: v) { config[keyPath: path] = e }
+    })
+}
+
+private func int(
+  _ key: String, _ range: ClosedRange<Int>, _ path: WritableKeyPath<RunConfig, Int> & Sendable,
+  _ help: String
+) -> ConfigField {
+  makeField(
+    key, .int(range), help, get: { .int($0[keyPath: path]) },
+    set: { if case .int(let v) = $1 { $0[keyPath: path] = v } })
+}
+
+private func optionalInt(
+  _ key: String, _ range: ClosedRange<Int>, _ path: WritableKeyPath<RunConfig, Int?> & Sendable,
+  _ help: String
+) -> ConfigField {
+  makeField(
+    key, .int(range), help, get: { $0[keyPath: path].map { .int($0) } ?? .null },
+    set: { config, value in
+      if case .int(let v) = value { config[keyPath: path] = v } else { config[keyPath: path] = nil }
+    })
+}
+
+private func float(
+  _ key: String, _ range: ClosedRange<Double>, _ path: WritableKeyPath<RunConfig, Float> & Sendable,
+  _ help: String
+) -> ConfigField {
+  makeField(
+    key, .double(range), help, get: { .double(Double($0[keyPath: path])) },
+    set: { if case .double(let v) = $1 { $0[keyPath: path] = Float(v) } })
+}
+
+private func optionalFloat(
+  _ key: String, _ range: ClosedRange<Double>,
+  _ path: WritableKeyPath<RunConfig, Float?> & Sendable, _ help: String
+) -> ConfigField {
+  makeField(
+    key, .double(range), help, get: { $0[keyPath: path].map { .double(Double($0)) } ?? .null },
+    set: { config, value in
+      if case .double(let v) = value {
+        config[keyPath: path] = Float(v)
+      } else {
+        config[keyPath: path] = nil
+      }
+    })
+}
+
+private func double(
+  _ key: String, _ range: ClosedRange<Double>,
+  _ path: WritableKeyPath<RunConfig, Double> & Sendable, _ help: String
+) -> ConfigField {
+  makeField(
+    key, .double(range), help, get: { .double($0[keyPath: path]) },
+    set: { if case .double(let v) = $1 { $0[keyPath: path] = v } })
+}
+
+private func bool(
+  _ key: String, _ path: WritableKeyPath<RunConfig, Bool> & Sendable, _ help: String
+) -> ConfigField {
+  makeField(
+    key, .bool, help, get: { .bool($0[keyPath: path]) },
+    set: { if case .bool(let v) = $1 { $0[keyPath: path] = v } })
+}

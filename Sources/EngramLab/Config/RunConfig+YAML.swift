@@ -1,0 +1,108 @@
+import Foundation
+import Yams
+
+extension RunConfig {
+  /// Reads a YAML configuration file over the defaults.
+  /// - Throws: `ConfigError.unreadable` for a missing file or bad YAML; `.unknownKey` (with
+  ///   the line and the nearest valid key) and `.invalidValue` (naming the key and the
+  ///   expected type) for bad entries.
+  public static func load(_ url: URL) throws -> RunConfig {
+    guard let data = FileManager.default.contents(atPath: url.path),
+      let text = String(data: data, encoding: .utf8)
+    else {
+      throw ConfigError.unreadable(
+        file: url.path, reason: "cannot be read as UTF-8 text; check the path")
+    }
+    var config = RunConfig()
+    try config.apply(yaml: text, file: url.lastPathComponent)
+    return config
+  }
+
+  /// Applies YAML text (a mapping of keys to values) on top of this configuration.
+  /// - Throws: as `load(_:)`.
+  public mutating func apply(yaml text: String, file: String) throws {
+    let root: Node?
+    do {
+      root = try Yams.compose(yaml: text)
+    } catch {
+      throw ConfigError.unreadable(file: file, reason: "is not valid YAML (\(error))")
+    }
+    guard let root else { return }
+    guard case .mapping(let mapping) = root else {
+      throw ConfigError.unreadable(
+        file: file, reason: "must be a mapping of keys to values (key: value per line)")
+    }
+    for (keyNode, valueNode) in mapping {
+      guard let key = keyNode.string else {
+        throw ConfigError.unreadable(
+          file: file, reason: "line \(keyNode.mark?.line ?? 0): keys must be text")
+      }
+      let line = keyNode.mark?.line
+      guard let field = Self.field(named: key) else {
+        throw ConfigError.unknownKey(key: key, file: file, line: line, valid: Self.keys)
+      }
+      let place = "\(field.key) (\(file), line \(line ?? 0))"
+      try set(
+        field.key, try Self.value(of: valueNode, kind: field.kind, key: place), file: file,
+        line: line)
+    }
+  }
+
+  /// Converts a YAML node to a value of the field's kind.
+  static func value(of node: Node, kind: ConfigKind, key: String) throws -> ConfigValue {
+    if node.null != nil { return .null }
+    let fail = ConfigError.invalidValue(
+      key: key, value: Self.describe(node), expected: kind.expected)
+    switch kind {
+    case .bool:
+      guard let v = node.bool else { throw fail }
+      return .bool(v)
+    case .int:
+      guard let v = node.int else { throw fail }
+      return try kind.check(.int(v), key: key)
+    case .double:
+      guard let v = node.float ?? node.int.map(Double.init) else { throw fail }
+      return try kind.check(.double(v), key: key)
+    case .string, .choice:
+      guard case .scalar = node, let v = node.string else { throw fail }
+      return try kind.check(.string(v), key: key)
+    case .ints:
+      if case .sequence(let items) = node {
+        let values = items.map(\.int)
+        guard values.allSatisfy({ $0 != nil }) else { throw fail }
+        return .ints(values.compactMap { $0 })
+      }
+      guard let text = node.string else { throw fail }
+      return try kind.parse(text, key: key)
+    case .doubles:
+      if case .sequence(let items) = node {
+        let values = items.map { $0.float ?? $0.int.map(Double.init) }
+        guard values.allSatisfy({ $0 != nil }) else { throw fail }
+        return .doubles(values.compactMap { $0 })
+      }
+      guard let text = node.string else { throw fail }
+      return try kind.parse(text, key: key)
+    case .groups:
+      if case .sequence(let groups) = node {
+        var result: [[Int]] = []
+        for group in groups {
+          guard case .sequence(let items) = group, !items.isEmpty,
+            items.allSatisfy({ $0.int != nil })
+          else { throw fail }
+          result.append(items.compactMap(\.int))
+        }
+        return .groups(result)
+      }
+      guard let text = node.string else { throw fail }
+      return try kind.parse(text, key: key)
+    }
+  }
+
+  private static func describe(_ node: Node) -> String {
+    switch node {
+    case .scalar(let s): return "'\(s.string)'"
+    case .sequence: return "a list"
+    case .mapping: return "a mapping"
+    }
+  }
+}

@@ -1,0 +1,29 @@
+import EngramData
+import EngramRandom
+import Foundation
+
+/// Resolves a dataset name: `fashion-mnist` (Debian's package), a folder of four IDX files, or
+/// a CSV file (label in the first column; 20 % held out as the test set, chosen by the seed).
+public enum DatasetResolver {
+  /// The train/test data for `name`.
+  /// - Throws: `ConfigError.invalidValue` for a name that is none of these; data errors.
+  public static func load(_ name: String, seed: UInt64) throws -> TrainTestData {
+    if name == "fashion-mnist" { return try IDXDataset.fashionMNIST() }
+    var isDirectory: ObjCBool = false
+    guard FileManager.default.fileExists(atPath: name, isDirectory: &isDirectory) else {
+      throw ConfigError.invalidValue(
+        key: "dataset", value: name,
+        expected:
+          "fashion-mnist, a folder of IDX files, or a .csv file (no such dataset, folder or file)")
+    }
+    if isDirectory.boolValue { return try IDXDataset.load(directory: URL(fileURLWithPath: name)) }
+    guard name.lowercased().hasSuffix(".csv") else {
+      throw ConfigError.invalidValue(
+        key: "dataset", value: name, expected: "a .csv file, or the folder holding IDX files")
+    }
+    let all = try CSVDataset.read(URL(fileURLWithPath: name)).dataset
+    var stream = RandomStreams(seed: seed).stream("test-split")
+    let (train, test) = try all.split(validationFraction: 0.2, using: &stream)
+    return TrainTestData(train: train, test: test)
+  }
+}

@@ -1,0 +1,126 @@
+import EngramContinual
+import EngramLab
+import Foundation
+
+/// The `engram run --json` object and the human tables.
+struct RunReport: Encodable {
+  let accuracyMatrix: [[Double]]
+  let averageAccuracy: Double
+  let forgetting: Nullable<Double>
+  let forgettingDrop: Nullable<Double>
+  let bwt: Nullable<Double>
+  let fwt: Nullable<Double>
+  let fwtZeroShot: Nullable<Double>
+  let learningAccuracy: Nullable<Double>
+  let averageIncrementalAccuracy: Double
+  let intransigence: Nullable<[Double]>
+  let minAcc: Nullable<Double>
+  let wcAcc: Nullable<Double>
+  let windowedForgetting: Nullable<Double>
+  let curves: Nullable<ContinualEvaluation>
+  let untrainedAccuracy: [Double]
+  let referenceAccuracy: Nullable<[Double]>
+  let taskLosses: [Double]
+  let seconds: Double
+  let trainingSeconds: Double
+  let evaluationSeconds: Double
+  let trainingFlops: Double
+  let peakMemoryBytes: Int
+  let memoryBufferBytes: Int
+  let parameters: Int
+  let config: ResolvedConfig
+
+  init(result: ExperimentResult, config: RunConfig) {
+    let r = result.accuracyMatrix
+    accuracyMatrix = r.rows
+    averageAccuracy = r.finalAverageAccuracy
+    forgetting = Nullable(r.averageForgetting(.chaudhry))
+    forgettingDrop = Nullable(r.averageForgetting(.drop))
+    bwt = Nullable(r.backwardTransfer)
+    fwt = Nullable(result.referenceAccuracy.flatMap { r.forwardTransfer(reference: $0) })
+    fwtZeroShot = Nullable(r.forwardTransfer(untrained: result.untrainedAccuracy))
+    learningAccuracy = Nullable(r.learningAccuracy)
+    averageIncrementalAccuracy = r.rows.isEmpty ? 0 : r.averageIncrementalAccuracy
+    intransigence = Nullable(result.referenceAccuracy.flatMap { r.intransigence(reference: $0) })
+    minAcc = Nullable(result.curves?.minACC)
+    wcAcc = Nullable(result.curves?.wcACC)
+    windowedForgetting = Nullable(result.curves?.windowedForgetting())
+    curves = Nullable(result.curves)
+    untrainedAccuracy = result.untrainedAccuracy
+    referenceAccuracy = Nullable(result.referenceAccuracy)
+    taskLosses = result.taskLosses
+    seconds = result.cost.seconds
+    trainingSeconds = result.cost.trainingSeconds
+    evaluationSeconds = result.cost.evaluationSeconds
+    trainingFlops = result.cost.trainingFLOPs
+    peakMemoryBytes = result.cost.peakMemoryBytes
+    memoryBufferBytes = result.cost.memoryBufferBytes
+    parameters = result.cost.parameterCount
+    self.config = ResolvedConfig(config)
+  }
+
+  /// The accuracy matrix and metrics as text.
+  static func table(_ result: ExperimentResult, config: RunConfig) -> String {
+    let r = result.accuracyMatrix
+    let n = r.taskCount
+    var lines: [String] = []
+    lines.append(
+      "\(config.strategy) on \(config.benchmark) \(config.dataset), \(config.scenario.rawValue)-incremental, \(n) tasks"
+    )
+    var matrix = TextTable(["after task"] + (1...max(1, n)).map { "task \($0)" })
+    let offset = r.rows.count == n ? 0 : n - r.rows.count
+    for (i, row) in r.rows.enumerated() {
+      matrix.add(["\(i + 1 + offset)"] + row.map { String(format: "%.4f", $0) })
+    }
+    lines.append(matrix.rendered)
+    lines.append("")
+    var metrics = TextTable(["metric", "value"])
+    let report = RunReport(result: result, config: config)
+    let entries: [(String, Double?)] = [
+      ("average accuracy", report.averageAccuracy),
+      ("forgetting (Chaudhry)", report.forgetting.value),
+      ("forgetting (first − last)", report.forgettingDrop.value), ("BWT", report.bwt.value),
+      ("FWT (reference)", report.fwt.value),
+      ("FWT (zero-shot)", report.fwtZeroShot.value),
+      ("learning accuracy", report.learningAccuracy.value),
+      ("average incremental accuracy", report.averageIncrementalAccuracy),
+      ("min-ACC", report.minAcc.value),
+      ("WC-ACC", report.wcAcc.value),
+      ("windowed forgetting (w = 10)", report.windowedForgetting.value),
+    ]
+    for (name, value) in entries where value != nil {
+      metrics.add([name, String(format: "%.4f", value ?? 0)])
+    }
+    metrics.add([
+      "wall time",
+      String(format: "%.1f s (training %.1f s)", report.seconds, report.trainingSeconds),
+    ])
+    metrics.add(["training FLOPs", String(format: "%.3g", report.trainingFlops)])
+    metrics.add(["peak memory", String(format: "%.0f MB", Double(report.peakMemoryBytes) / 1e6)])
+    metrics.add(["memory buffers", "\(report.memoryBufferBytes) bytes"])
+    lines.append(metrics.rendered)
+    return lines.joined(separator: "\n")
+  }
+}
+
+/// The resolved configuration as an ordered JSON object.
+struct ResolvedConfig: Encodable {
+  let entries: [(String, ConfigValue)]
+
+  init(_ config: RunConfig) {
+    entries = config.resolved
+  }
+
+  struct Key: CodingKey {
+    var stringValue: String
+    var intValue: Int? { nil }
+    init(_ s: String) { stringValue = s }
+    init?(stringValue: String) { self.stringValue = stringValue }
+    init?(intValue: Int) { nil }
+  }
+
+  func encode(to encoder: Encoder) throws {
+    var c = encoder.container(keyedBy: Key.self)
+    for (key, value) in entries { try c.encode(value, forKey: Key(key)) }
+  }
+}
