@@ -41,7 +41,8 @@ public struct GDumb: Strategy {
 
   public mutating func taskDidEnd(_ task: TaskContext, model: Model, rng: inout RandomStream) throws
   {
-    var order = task.examples
+    // The task's own stream (its training view), not the (empty) examples the model trained on.
+    var order = task.stream.trainingViews[task.index]
     rng.shuffle(&order)
     for example in order {
       let label = task.stream.tasks[example.task].train.labels[example.index]

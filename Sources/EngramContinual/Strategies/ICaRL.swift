@@ -123,6 +123,7 @@ public struct NearestMeanPredictor: Predictor {
   public let means: [Int: [Float]]
 
   public func predict(_ inputs: Tensor, mask: OutputMask, into: UnsafeMutablePointer<Int32>) {
+    model.prepare(batchCapacity: inputs.rows)
     _ = model.forward(inputs, mode: .inference)
     guard let phi = model.penultimate else { return }
     for r in 0..<inputs.rows {

@@ -122,6 +122,7 @@ public struct ModelPredictor: Predictor {
   /// A predictor for `model`.
   public init(model: Model) { self.model = model }
   public func predict(_ inputs: Tensor, mask: OutputMask, into: UnsafeMutablePointer<Int32>) {
+    model.prepare(batchCapacity: inputs.rows)
     SoftmaxCrossEntropy.predictions(
       logits: model.forward(inputs, mode: .inference), mask: mask, into: into)
   }

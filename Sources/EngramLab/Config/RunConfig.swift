@@ -49,7 +49,7 @@ public struct RunConfig: Equatable, Sendable {
   public var ewcGamma: Float = 1
   public var siC: Float = 0.1
   public var siXi: Float = 0.1
-  public var masLambda: Float = 1
+  public var masLambda: Float = 0.1
   public var lwfLambda: Float = 1
   public var lwfTemperature: Float = 2
   public var kdForm: Distillation.Form = .crossEntropy
