@@ -4,7 +4,8 @@ import Foundation
 import Testing
 
 /// A Fashion-MNIST slice shared by the run tests (1 000 training, 500 test images).
-let fmnistSlice: URL? = Fixtures.hasFashionMNIST ? try? Fixtures.fashionMNISTSlice(train: 1000, test: 500) : nil
+let fmnistSlice: URL? =
+  Fixtures.hasFashionMNIST ? try? Fixtures.fashionMNISTSlice(train: 1000, test: 500) : nil
 
 @Suite("engram run")
 struct RunCommandTests {
@@ -12,21 +13,31 @@ struct RunCommandTests {
     try #require(fmnistSlice, "dataset-fashion-mnist is not installed").path
   }
 
-  @Test("--json has the documented keys; replay keeps more than naive; continual evaluation gives min-ACC and WC-ACC")
+  @Test(
+    "--json has the documented keys; replay keeps more than naive; continual evaluation gives min-ACC and WC-ACC"
+  )
   func runJSON() throws {
     let data = try slice()
     // 200 images per task: batch 16 and 3 epochs give ~40 steps per task, enough to learn and forget.
-    let common = ["run", "--dataset", data, "--class-outputs", "all", "--batch", "16", "--epochs", "3", "--threads", "1", "--json"]
+    let common = [
+      "run", "--dataset", data, "--class-outputs", "all", "--batch", "16", "--epochs", "3",
+      "--threads", "1", "--json",
+    ]
     let naive = try CLI.run(common)
     #expect(naive.status == 0)
     let n = try JSONSerialization.jsonObject(with: Data(naive.stdout.utf8)) as? [String: Any] ?? [:]
-    for key in ["accuracy_matrix", "average_accuracy", "forgetting", "bwt", "fwt", "min_acc", "wc_acc", "seconds", "peak_memory_bytes", "config", "training_flops", "memory_buffer_bytes"] {
+    for key in [
+      "accuracy_matrix", "average_accuracy", "forgetting", "bwt", "fwt", "min_acc", "wc_acc",
+      "seconds", "peak_memory_bytes", "config", "training_flops", "memory_buffer_bytes",
+    ] {
       #expect(n.keys.contains(key), "missing \(key)")
     }
     #expect((n["accuracy_matrix"] as? [[Double]])?.count == 5)
     #expect((n["config"] as? [String: Any])?["strategy"] as? String == "naive")
-    let replay = try CLI.run(common + ["--strategy", "replay", "--memory", "200", "--eval-every", "5"])
-    let r = try JSONSerialization.jsonObject(with: Data(replay.stdout.utf8)) as? [String: Any] ?? [:]
+    let replay = try CLI.run(
+      common + ["--strategy", "replay", "--memory", "200", "--eval-every", "5"])
+    let r =
+      try JSONSerialization.jsonObject(with: Data(replay.stdout.utf8)) as? [String: Any] ?? [:]
     #expect((n["average_accuracy"] as? Double ?? 1) < 0.3)
     #expect((r["average_accuracy"] as? Double ?? 0) > 0.6)
     #expect(r["min_acc"] is Double && r["wc_acc"] is Double)
@@ -37,10 +48,12 @@ struct RunCommandTests {
   func config() throws {
     let data = try slice()
     let file = try Fixtures.temporaryDirectory().appendingPathComponent("run.yaml")
-    try "dataset: \(data)\nstrategy: ewc\ntasks: 2\nepochs: 1\n".write(to: file, atomically: true, encoding: .utf8)
+    try "dataset: \(data)\nstrategy: ewc\ntasks: 2\nepochs: 1\n".write(
+      to: file, atomically: true, encoding: .utf8)
     let result = try CLI.run(["run", "--config", file.path, "--tasks", "5", "--json"])
     #expect(result.status == 0)
-    let object = try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any] ?? [:]
+    let object =
+      try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any] ?? [:]
     let config = object["config"] as? [String: Any]
     #expect(config?["strategy"] as? String == "ewc" && config?["tasks"] as? Int == 5)
   }
@@ -48,13 +61,25 @@ struct RunCommandTests {
   @Test(
     "bad input: one error line, exit status 1",
     arguments: [
-      (["--strategy", "replai"], "error: strategy = replai (did you mean 'replay'?) is not valid: expected one of"),
-      (["--benchmark", "shuffled"], "error: benchmark = shuffled is not valid: expected one of split, permuted, rotated"),
+      (
+        ["--strategy", "replai"],
+        "error: strategy = replai (did you mean 'replay'?) is not valid: expected one of"
+      ),
+      (
+        ["--benchmark", "shuffled"],
+        "error: benchmark = shuffled is not valid: expected one of split, permuted, rotated"
+      ),
       (["--tasks", "3"], "error: tasks = 3 is out of range: must divide the 10 classes evenly"),
-      (["--strategy", "replay", "--memory", "5000"], "error: memory = 5000 is out of range: must lie in 1…1000"),
+      (
+        ["--strategy", "replay", "--memory", "5000"],
+        "error: memory = 5000 is out of range: must lie in 1…1000"
+      ),
       (["--eval-every", "0"], "error: eval-every = 0 is out of range: must be at least 1"),
       (["--ewc-lamda", "3"], "error: unknown key '--ewc-lamda' (did you mean '--ewc-lambda'?)"),
-      (["--strategy", "replay+der"], "error: replay and der cannot be combined: both composes the batch; choose one of them"),
+      (
+        ["--strategy", "replay+der"],
+        "error: replay and der cannot be combined: both composes the batch; choose one of them"
+      ),
     ])
   func badInput(arguments: [String], message: String) throws {
     let result = try CLI.run(["run", "--dataset", try slice()] + arguments)

@@ -7,19 +7,26 @@ import Testing
 @testable import EngramContinual
 
 /// Four well-separated clusters in 8 dimensions; two class-incremental tasks (0, 1) and (2, 3).
-func twoTaskStream(scenario: Scenario = .class, seed: UInt64 = 3, separation: Double = 4) throws -> TaskStream {
+func twoTaskStream(scenario: Scenario = .class, seed: UInt64 = 3, separation: Double = 4) throws
+  -> TaskStream
+{
   var stream = RandomStream(seed: seed)
-  let all = try SyntheticData.gaussianClusters(classes: 4, dimension: 8, examplesPerClass: 150, separation: separation, using: &stream)
+  let all = try SyntheticData.gaussianClusters(
+    classes: 4, dimension: 8, examplesPerClass: 150, separation: separation, using: &stream)
   let (train, test) = try all.split(validationFraction: 0.25, using: &stream)
   return try Benchmark.split(groups: [[0, 1], [2, 3]]).stream(
-    data: [TrainTestData(train: train, test: test)], scenario: scenario, preprocessing: .none, streams: RandomStreams(seed: seed))
+    data: [TrainTestData(train: train, test: test)], scenario: scenario, preprocessing: .none,
+    streams: RandomStreams(seed: seed))
 }
 
 /// Runs a small experiment and returns the final accuracy on task 0.
-func firstTaskAccuracy(_ strategies: [any Strategy], scenario: Scenario = .class) throws -> (first: Double, result: ExperimentResult) {
+func firstTaskAccuracy(_ strategies: [any Strategy], scenario: Scenario = .class) throws -> (
+  first: Double, result: ExperimentResult
+) {
   let stream = try twoTaskStream(scenario: scenario)
   let plan = ExperimentPlan(
-    stream: stream, architecture: .mlp(hidden: [32]), optimizer: .sgd(learningRate: 0.05, momentum: 0.9, weightDecay: 0),
+    stream: stream, architecture: .mlp(hidden: [32]),
+    optimizer: .sgd(learningRate: 0.05, momentum: 0.9, weightDecay: 0),
     trainer: TrainerConfig(batchSize: 16, epochs: 2), strategies: strategies, seed: 1)
   let result = try ContinualExperiment(plan: plan).run()
   return (result.accuracyMatrix.rows.last?[0] ?? 0, result)
@@ -40,11 +47,15 @@ struct StrategyFormulaTests {
     func penalty(_ anchor: ParameterAnchor, lambda: Float) -> (Double, [Float]) {
       var t = theta
       var g: [Float] = [0, 0]
-      let value = t.withUnsafeMutableBufferPointer { tp in g.withUnsafeMutableBufferPointer { anchor.penalty(at: tp, gradientScale: lambda, into: $0) } }
+      let value = t.withUnsafeMutableBufferPointer { tp in
+        g.withUnsafeMutableBufferPointer { anchor.penalty(at: tp, gradientScale: lambda, into: $0) }
+      }
       return (Double(lambda) / 2 * value, g)
     }
-    let (value, gradient) = penalty(ParameterAnchor(center: [1.0, -2.0], weights: [0.5, 2.0]), lambda: 10)
-    #expect(abs(value - 10.625) < 1e-5 && abs(gradient[0] - 2.5) < 1e-5 && abs(gradient[1] - 20) < 1e-4)
+    let (value, gradient) = penalty(
+      ParameterAnchor(center: [1.0, -2.0], weights: [0.5, 2.0]), lambda: 10)
+    #expect(
+      abs(value - 10.625) < 1e-5 && abs(gradient[0] - 2.5) < 1e-5 && abs(gradient[1] - 20) < 1e-4)
     // Online: F̃ = 0.9·(0.5, 2.0) + (1.0, 0.2) = (1.45, 2.0); penalty (λ/2)Σ γF̃Δ², stored as γF̃.
     var ewc = EWC(lambda: 10, consolidation: .online(gamma: 0.9))
     ewc.anchors = [ParameterAnchor(center: [1.0, -2.0], weights: [0.9 * 0.5, 0.9 * 2.0])]
@@ -65,7 +76,9 @@ struct StrategyFormulaTests {
     let examples = Array(stream.trainingViews[0].prefix(20))
     let reader = StreamBatchReader(stream: stream)
     var rng = RandomStream(seed: 0)
-    try ewc.taskDidEnd(TaskContext(stream: stream, index: 0, examples: examples, reader: reader), model: model, rng: &rng)
+    try ewc.taskDidEnd(
+      TaskContext(stream: stream, index: 0, examples: examples, reader: reader), model: model,
+      rng: &rng)
     let fisher = ewc.anchors[0].weights
     var brute = [Float](repeating: 0, count: model.parameterCount)
     let x = Tensor(rows: 1, columns: 8)
@@ -73,10 +86,14 @@ struct StrategyFormulaTests {
     for example in examples {
       reader.read([example], into: x, start: 0, labels: &label)
       let g = Tensor(rows: 1, columns: 4)
-      _ = SoftmaxCrossEntropy.loss(logits: model.forward(x, mode: .inference), labels: &label, mask: .only([0, 1], of: 4), gradient: g)
+      _ = SoftmaxCrossEntropy.loss(
+        logits: model.forward(x, mode: .inference), labels: &label, mask: .only([0, 1], of: 4),
+        gradient: g)
       model.zeroGradients()
       model.backward(g)
-      for i in brute.indices { brute[i] += model.gradients[i] * model.gradients[i] / Float(examples.count) }
+      for i in brute.indices {
+        brute[i] += model.gradients[i] * model.gradients[i] / Float(examples.count)
+      }
     }
     #expect(zip(fisher, brute).allSatisfy { abs($0 - $1) <= 1e-6 + 1e-4 * abs($1) })
     #expect(fisher.contains { $0 > 0 })
@@ -87,15 +104,18 @@ struct StrategyFormulaTests {
     let model = try scalarModel()
     var si = SynapticIntelligence(strength: 1, damping: 0.1)
     let stream = try twoTaskStream()
-    let context = TaskContext(stream: stream, index: 0, examples: [], reader: StreamBatchReader(stream: stream))
+    let context = TaskContext(
+      stream: stream, index: 0, examples: [], reader: StreamBatchReader(stream: stream))
     try si.taskWillBegin(context, model: model)
     var rng = RandomStream(seed: 0)
     for g: Float in [-2.0, -1.0, -0.5] {
       model.gradients[0] = g
       model.parameters[0] -= 0.1 * g  // plain SGD, lr 0.1
       let view = BatchView(
-        inputs: Tensor(rows: 0, columns: 1), labels: UnsafeMutablePointer(bitPattern: 8)!, tasks: UnsafeMutablePointer(bitPattern: 8)!,
-        segments: [], logits: Tensor(rows: 0, columns: 1), newExamples: nil, rawNewInputs: nil, currentTask: 0, stream: stream,
+        inputs: Tensor(rows: 0, columns: 1), labels: UnsafeMutablePointer(bitPattern: 8)!,
+        tasks: UnsafeMutablePointer(bitPattern: 8)!,
+        segments: [], logits: Tensor(rows: 0, columns: 1), newExamples: nil, rawNewInputs: nil,
+        currentTask: 0, stream: stream,
         mask: .all(1), perExampleLoss: UnsafeMutablePointer(bitPattern: 8)!)
       si.stepDidFinish(batch: view, model: model, rng: &rng)
     }
@@ -104,20 +124,28 @@ struct StrategyFormulaTests {
     #expect(abs(si.importance[0] - 2.359551) < 1e-5)
     model.parameters[0] = 0.5
     var gradient: [Float] = [0, 0]
-    let value = gradient.withUnsafeMutableBufferPointer { si.anchor!.penalty(at: model.parameters, gradientScale: 2, into: $0) }
+    let value = gradient.withUnsafeMutableBufferPointer {
+      si.anchor!.penalty(at: model.parameters, gradientScale: 2, into: $0)
+    }
     #expect(abs(value - 0.053090) < 1e-5)
   }
 
   @Test("O6: MAS importance [[3, 11], [1, 5]] for W = [[1, 2], [0, −1]] on x = (1, 1), (0, 2)")
   func mas() throws {
-    let data = try Dataset(name: "mas", features: .floats([1, 1, 0, 2]), labels: [0, 1], featureCount: 2, classCount: 2)
-    let stream = try Benchmark.split(groups: [[0, 1]]).stream(data: [TrainTestData(train: data, test: data)], scenario: .class, preprocessing: .none, streams: RandomStreams(seed: 0))
+    let data = try Dataset(
+      name: "mas", features: .floats([1, 1, 0, 2]), labels: [0, 1], featureCount: 2, classCount: 2)
+    let stream = try Benchmark.split(groups: [[0, 1]]).stream(
+      data: [TrainTestData(train: data, test: data)], scenario: .class, preprocessing: .none,
+      streams: RandomStreams(seed: 0))
     let model = try Architecture.mlp(hidden: []).build(input: InputShape(features: 2), outputs: 2)
     model.prepare(batchCapacity: 4)
     for (i, v) in ([1, 2, 0, -1, 0, 0] as [Float]).enumerated() { model.parameters[i] = v }
     var mas = MAS(lambda: 1)
     var rng = RandomStream(seed: 0)
-    try mas.taskDidEnd(TaskContext(stream: stream, index: 0, examples: stream.trainingViews[0], reader: StreamBatchReader(stream: stream)), model: model, rng: &rng)
+    try mas.taskDidEnd(
+      TaskContext(
+        stream: stream, index: 0, examples: stream.trainingViews[0],
+        reader: StreamBatchReader(stream: stream)), model: model, rng: &rng)
     #expect(Array(mas.importance.prefix(4)) == [3, 11, 1, 5])
     // Biases: mean |2F| = (|6| + |8|)/2 = 7 and (|−2| + |−4|)/2 = 3.
     #expect(Array(mas.importance.suffix(2)) == [7, 3])
@@ -126,8 +154,14 @@ struct StrategyFormulaTests {
   @Test("O7: GEM projections with margin 0 and the code's margin 0.5; A-GEM's projection")
   func projections() {
     let rows: [[Float]] = [[0, 1, 0], [1, 1, 1]]
-    #expect(GEM.project([1, -2, 0], onto: rows, margin: 0, regularization: 0)?.map { ($0 * 1e4).rounded() / 1e4 } == [1, 0, 0])
-    #expect(GEM.project([1, -2, 0], onto: rows, margin: 0.5, regularization: 0)?.map { ($0 * 1e4).rounded() / 1e4 } == [1.5, 0, 0.5])
+    #expect(
+      GEM.project([1, -2, 0], onto: rows, margin: 0, regularization: 0)?.map {
+        ($0 * 1e4).rounded() / 1e4
+      } == [1, 0, 0])
+    #expect(
+      GEM.project([1, -2, 0], onto: rows, margin: 0.5, regularization: 0)?.map {
+        ($0 * 1e4).rounded() / 1e4
+      } == [1.5, 0, 0.5])
     #expect(GEM.project([1, 1, 1], onto: rows, margin: 0.5, regularization: 0) == nil)
     #expect(AGEM.project([1, -1], reference: [0, 1]) == [1, 0])
     #expect(AGEM.project([1, 1], reference: [0, 1]) == nil)
@@ -136,11 +170,19 @@ struct StrategyFormulaTests {
   @Test("two strategies claiming one role cannot be combined; additive ones can")
   func roles() throws {
     let stream = try twoTaskStream()
-    #expect(throws: TrainingError.conflictingRoles(first: "replay", second: "der", role: "composes the batch")) {
-      try makeTrainer(stream, strategies: [ExperienceReplay(capacity: 10), DarkExperienceReplay(capacity: 10)])
+    #expect(
+      throws: TrainingError.conflictingRoles(
+        first: "replay", second: "der", role: "composes the batch")
+    ) {
+      try makeTrainer(
+        stream, strategies: [ExperienceReplay(capacity: 10), DarkExperienceReplay(capacity: 10)])
     }
-    #expect(throws: Never.self) { try makeTrainer(stream, strategies: [ExperienceReplay(capacity: 10), EWC(lambda: 1)]) }
-    #expect(throws: TrainingError.self) { try makeTrainer(stream, strategies: [ExperienceReplay(capacity: 100_000)]) }
+    #expect(throws: Never.self) {
+      try makeTrainer(stream, strategies: [ExperienceReplay(capacity: 10), EWC(lambda: 1)])
+    }
+    #expect(throws: TrainingError.self) {
+      try makeTrainer(stream, strategies: [ExperienceReplay(capacity: 100_000)])
+    }
   }
 }
 
@@ -155,13 +197,18 @@ struct StrategyRunTests {
 
   @Test(
     "rehearsal methods keep the first task",
-    arguments: ["replay", "replay-balanced", "replay-herding", "gem", "icarl", "gdumb", "der", "derpp", "er-ace", "cumulative", "joint"])
+    arguments: [
+      "replay", "replay-balanced", "replay-herding", "gem", "icarl", "gdumb", "der", "derpp",
+      "er-ace", "cumulative", "joint",
+    ])
   func rehearsalKeeps(name: String) throws {
     let strategy: any Strategy
     switch name {
     case "replay": strategy = ExperienceReplay(capacity: 60)
-    case "replay-balanced": strategy = ExperienceReplay(capacity: 60, filling: .classBalanced, selection: .lossHigh)
-    case "replay-herding": strategy = ExperienceReplay(capacity: 60, filling: .taskBalanced, selection: .herding)
+    case "replay-balanced":
+      strategy = ExperienceReplay(capacity: 60, filling: .classBalanced, selection: .lossHigh)
+    case "replay-herding":
+      strategy = ExperienceReplay(capacity: 60, filling: .taskBalanced, selection: .herding)
     case "gem": strategy = GEM(memoryPerTask: 32)
     case "icarl": strategy = ICaRL(capacity: 60)
     case "gdumb": strategy = GDumb(capacity: 60, epochs: 30)
@@ -174,10 +221,14 @@ struct StrategyRunTests {
     let (first, result) = try firstTaskAccuracy([strategy])
     #expect(first > 0.5, "\(name) kept only \(first) of task 1")
     if name == "joint" { #expect(result.accuracyMatrix.rows.count == 1) }
-    if ["replay", "der", "derpp", "er-ace", "icarl", "gdumb", "gem"].contains(name) { #expect(result.cost.memoryBufferBytes > 0) }
+    if ["replay", "der", "derpp", "er-ace", "icarl", "gdumb", "gem"].contains(name) {
+      #expect(result.cost.memoryBufferBytes > 0)
+    }
   }
 
-  @Test("regularisers hold the weights closer to the first task's than fine-tuning does", arguments: ["ewc", "online-ewc", "si", "mas", "lwf"])
+  @Test(
+    "regularisers hold the weights closer to the first task's than fine-tuning does",
+    arguments: ["ewc", "online-ewc", "si", "mas", "lwf"])
   func regularizersAct(name: String) throws {
     func drift(_ strategies: [any Strategy]) throws -> (drift: Float, penalty: Float) {
       // Overlapping clusters: a confident model on separable ones has a Fisher of ~1e-8.
@@ -192,11 +243,15 @@ struct StrategyRunTests {
       try trainer.train(task: 1)
       // The strategy's own term at the end of task 2 (zero for fine-tuning).
       if var strategy = trainer.strategies.first {
-        var terms = LossTerms(logitGradient: Tensor(rows: 1, columns: 4), parameterGradient: trainer.model.gradients)
-        strategy.addLoss(&terms, batch: try probeView(stream: stream, model: trainer.model), model: trainer.model)
+        var terms = LossTerms(
+          logitGradient: Tensor(rows: 1, columns: 4), parameterGradient: trainer.model.gradients)
+        strategy.addLoss(
+          &terms, batch: try probeView(stream: stream, model: trainer.model), model: trainer.model)
         lastPenalty = terms.total
       }
-      let moved = zip(trainer.model.parameterArray, anchor).reduce(Float(0)) { $0 + ($1.0 - $1.1) * ($1.0 - $1.1) }
+      let moved = zip(trainer.model.parameterArray, anchor).reduce(Float(0)) {
+        $0 + ($1.0 - $1.1) * ($1.0 - $1.1)
+      }
       return (moved.squareRoot(), lastPenalty)
     }
     /// How much the old task's logits on the new task's inputs move during the new task.
@@ -206,7 +261,8 @@ struct StrategyRunTests {
       let probe = Tensor(rows: 64, columns: 8)
       var labels = [Int32](repeating: 0, count: 64)
       labels.withUnsafeMutableBufferPointer {
-        trainer.reader.read(stream.trainingViews[1].prefix(64), into: probe, start: 0, labels: $0.baseAddress!)
+        trainer.reader.read(
+          stream.trainingViews[1].prefix(64), into: probe, start: 0, labels: $0.baseAddress!)
       }
       func oldLogits() -> [Float] {
         trainer.model.prepare(batchCapacity: 64)
@@ -236,13 +292,17 @@ struct StrategyRunTests {
     let naive = try drift([])
     let held = try drift([strategy])
     #expect(held.penalty > 0, "\(name) added no term after the first task")
-    #expect(held.drift < 0.9 * naive.drift, "\(name) moved \(held.drift) against \(naive.drift) for fine-tuning")
+    #expect(
+      held.drift < 0.9 * naive.drift,
+      "\(name) moved \(held.drift) against \(naive.drift) for fine-tuning")
   }
 
-  @Test("A-GEM never lets the step point uphill on the memory: ⟨g̃, g_ref⟩ ≥ 0 after every projection")
+  @Test(
+    "A-GEM never lets the step point uphill on the memory: ⟨g̃, g_ref⟩ ≥ 0 after every projection")
   func agemInvariant() throws {
     let stream = try twoTaskStream()
-    let trainer = try makeTrainer(stream, batch: 16, epochs: 1, strategies: [AGEM(memoryPerTask: 32, referenceBatch: 32)])
+    let trainer = try makeTrainer(
+      stream, batch: 16, epochs: 1, strategies: [AGEM(memoryPerTask: 32, referenceBatch: 32)])
     try trainer.beginTask(0)
     try trainer.train(task: 0)
     try trainer.endTask(0)
@@ -251,7 +311,9 @@ struct StrategyRunTests {
     var projected = 0
     try trainer.train(task: 1) { _ in
       guard let agem = trainer.strategies[0] as? AGEM else { return }
-      let dot = zip(Array(trainer.model.gradients), agem.reference).reduce(0.0) { $0 + Double($1.0) * Double($1.1) }
+      let dot = zip(Array(trainer.model.gradients), agem.reference).reduce(0.0) {
+        $0 + Double($1.0) * Double($1.1)
+      }
       let norm = agem.reference.reduce(0.0) { $0 + Double($1) * Double($1) }
       #expect(dot >= -1e-4 * max(1, norm))
       checked += 1
@@ -273,7 +335,9 @@ func probeView(stream: TaskStream, model: Model) throws -> BatchView {
   let logits = Tensor(rows: 1, columns: model.outputWidth)
   logits.copy(from: model.forward(x, mode: .inference))
   return BatchView(
-    inputs: x, labels: labels, tasks: tasks, segments: [BatchSegment(source: .new, start: 0, count: 1, slots: [])], logits: logits,
-    newExamples: [ExampleReference(task: 1, index: 0)], rawNewInputs: nil, currentTask: 1, stream: stream, mask: .all(model.outputWidth),
+    inputs: x, labels: labels, tasks: tasks,
+    segments: [BatchSegment(source: .new, start: 0, count: 1, slots: [])], logits: logits,
+    newExamples: [ExampleReference(task: 1, index: 0)], rawNewInputs: nil, currentTask: 1,
+    stream: stream, mask: .all(model.outputWidth),
     perExampleLoss: losses)
 }

@@ -192,6 +192,26 @@ public final class ReplayMemory {
     }
   }
 
+  func rowBytes(_ slot: Int) -> ArraySlice<UInt8> { bytes[(slot * width)..<((slot + 1) * width)] }
+  func rowFloats(_ slot: Int) -> ArraySlice<Float> { floats[(slot * width)..<((slot + 1) * width)] }
+  func setRows(bytes: [UInt8]) { self.bytes = bytes }
+  func setRows(floats: [Float]) { self.floats = floats }
+  func setLogits(_ values: [Float]) { logits = values }
+
+  /// Replaces the slot bookkeeping (checkpoint restore).
+  func setBookkeeping(
+    labels: [Int32], tasks: [Int32], origins: [ExampleReference?], occupied: [Int]
+  ) {
+    self.labels = labels
+    self.tasks = tasks
+    self.origins = origins
+    self.occupied = occupied
+    position = [Int](repeating: -1, count: capacity)
+    for (i, slot) in occupied.enumerated() { position[slot] = i }
+    let taken = Set(occupied)
+    free = (0..<capacity).reversed().filter { !taken.contains($0) }
+  }
+
   /// Filled slots per label.
   public var slotsByLabel: [Int32: [Int]] {
     Dictionary(grouping: occupied, by: { labels[$0] })

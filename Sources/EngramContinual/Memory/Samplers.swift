@@ -85,6 +85,28 @@ public struct GreedyClassBalancedSampler: Sendable {
 
   /// Stored examples per class.
   public var counts: [Int32: Int] { slotsByClass.mapValues(\.count) }
+
+  /// The state as integers: filled, then (class, count, slots…) per class.
+  public var state: [Int] {
+    [filled]
+      + slotsByClass.keys.sorted().flatMap {
+        [Int($0), slotsByClass[$0]?.count ?? 0] + (slotsByClass[$0] ?? [])
+      }
+  }
+
+  /// Restores `state`.
+  public mutating func restore(_ state: [Int]) {
+    guard let first = state.first else { return }
+    filled = first
+    slotsByClass = [:]
+    var i = 1
+    while i + 1 < state.count {
+      let label = Int32(state[i])
+      let n = state[i + 1]
+      slotsByClass[label] = Array(state[(i + 2)..<min(state.count, i + 2 + n)])
+      i += 2 + n
+    }
+  }
 }
 
 /// Splits a budget M over groups as evenly as possible: ⌊M/g⌋ each, the remainder one each to

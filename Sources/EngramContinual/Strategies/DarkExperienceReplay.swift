@@ -52,6 +52,16 @@ public struct DarkExperienceReplay: Strategy {
   public var replayRows: Int { beta > 0 ? 2 * rows : rows }
   public var memoryBytes: Int { memory?.byteCount ?? 0 }
 
+  public func save(into checkpoint: inout Checkpoint, prefix: String) {
+    memory?.save(into: &checkpoint, prefix: "\(prefix).memory")
+    checkpoint.setInts([sampler.seen], for: "\(prefix).seen")
+  }
+
+  public mutating func restore(from checkpoint: Checkpoint, prefix: String, model: Model) throws {
+    try memory?.restore(from: checkpoint, prefix: "\(prefix).memory")
+    sampler.restore(seen: try requiredInts(checkpoint, "\(prefix).seen").first ?? 0)
+  }
+
   public mutating func prepare(model: Model, stream: TaskStream, batchSize: Int) throws {
     try checkCapacity(capacity, stream: stream)
     memory = ReplayMemory(capacity: capacity, stream: stream, logitWidth: model.outputWidth)

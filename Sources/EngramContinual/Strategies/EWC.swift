@@ -52,6 +52,25 @@ public struct EWC: Strategy {
   public var name: String { consolidation == .separate ? "ewc" : "online-ewc" }
   public var memoryBytes: Int { anchors.reduce(0) { $0 + 8 * $1.center.count } }
 
+  public func save(into checkpoint: inout Checkpoint, prefix: String) {
+    checkpoint.setInts([anchors.count], for: "\(prefix).anchors")
+    for (k, anchor) in anchors.enumerated() {
+      checkpoint.setFloats(anchor.center, for: "\(prefix).\(k).center")
+      checkpoint.setFloats(anchor.weights, for: "\(prefix).\(k).fisher")
+    }
+  }
+
+  public mutating func restore(from checkpoint: Checkpoint, prefix: String, model: Model) throws {
+    let count = try requiredInts(checkpoint, "\(prefix).anchors").first ?? 0
+    anchors = try (0..<count).map { k in
+      ParameterAnchor(
+        center: try requiredFloats(
+          checkpoint, "\(prefix).\(k).center", count: model.parameterCount),
+        weights: try requiredFloats(
+          checkpoint, "\(prefix).\(k).fisher", count: model.parameterCount))
+    }
+  }
+
   /// The penalty's value and gradient (λ/2·Σ wΔ², λ·wΔ) at the current parameters.
   public mutating func addLoss(_ terms: inout LossTerms, batch: BatchView, model: Model) {
     guard !anchors.isEmpty else { return }

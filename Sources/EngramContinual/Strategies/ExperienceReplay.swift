@@ -52,6 +52,26 @@ public struct ExperienceReplay: Strategy {
 
   public var replayRows: Int { rows }
   public var memoryBytes: Int { memory?.byteCount ?? 0 }
+
+  public func save(into checkpoint: inout Checkpoint, prefix: String) {
+    memory?.save(into: &checkpoint, prefix: "\(prefix).memory")
+    checkpoint.setInts([sampler.seen], for: "\(prefix).seen")
+    checkpoint.setInts(
+      groups.keys.sorted().flatMap { [$0, groups[$0]?.count ?? 0] + (groups[$0] ?? []) },
+      for: "\(prefix).groups")
+  }
+
+  public mutating func restore(from checkpoint: Checkpoint, prefix: String, model: Model) throws {
+    try memory?.restore(from: checkpoint, prefix: "\(prefix).memory")
+    sampler.restore(seen: try requiredInts(checkpoint, "\(prefix).seen").first ?? 0)
+    let flat = try requiredInts(checkpoint, "\(prefix).groups")
+    groups = [:]
+    var i = 0
+    while i + 1 < flat.count {
+      groups[flat[i]] = Array(flat[(i + 2)..<min(flat.count, i + 2 + flat[i + 1])])
+      i += 2 + flat[i + 1]
+    }
+  }
   /// The memory (for inspection and checkpoints).
   public var storage: ReplayMemory? { memory }
 
@@ -128,7 +148,8 @@ func offerNewRows(
 /// Refuses a memory larger than the whole stream's training data.
 func checkCapacity(_ capacity: Int, stream: TaskStream) throws {
   let available = stream.trainingViews.reduce(0) { $0 + $1.count }
-  guard capacity >= 1, capacity <= available else {
+  // A stream without stored examples (an embedded learner) is fed from elsewhere: no bound.
+  guard capacity >= 1, capacity <= available || available == 0 else {
     throw TrainingError.invalidSetting(
       name: "memory", value: "\(capacity)",
       allowed: "must lie in 1…\(available), the training examples of the whole stream")

@@ -31,6 +31,24 @@ public struct GDumb: Strategy {
   public var roles: StrategyRoles { [.predicts, .choosesData] }
   public var memoryBytes: Int { slots.count * width }
 
+  public func save(into checkpoint: inout Checkpoint, prefix: String) {
+    checkpoint.setInts(sampler.state, for: "\(prefix).sampler")
+    checkpoint.setInts(
+      slots.keys.sorted().flatMap { [$0] + flatten([slots[$0]].compactMap { $0 }) },
+      for: "\(prefix).slots")
+    checkpoint.setWords([seed], for: "\(prefix).seed")
+  }
+
+  public mutating func restore(from checkpoint: Checkpoint, prefix: String, model: Model) throws {
+    sampler.restore(try requiredInts(checkpoint, "\(prefix).sampler"))
+    let flat = try requiredInts(checkpoint, "\(prefix).slots")
+    slots = [:]
+    for i in stride(from: 0, to: flat.count - 2, by: 3) {
+      slots[flat[i]] = ExampleReference(task: flat[i + 1], index: flat[i + 2])
+    }
+    seed = checkpoint.words("\(prefix).seed")?.first ?? 0
+  }
+
   public mutating func prepare(model: Model, stream: TaskStream, batchSize: Int) throws {
     try checkCapacity(capacity, stream: stream)
     width = stream.tasks[0].train.bytesPerExample

@@ -77,6 +77,20 @@ public struct GEM: Strategy {
   public var roles: StrategyRoles { .projectsGradient }
   public var memoryBytes: Int { memories.reduce(0) { $0 + $1.byteCount } }
 
+  public func save(into checkpoint: inout Checkpoint, prefix: String) {
+    for (k, memory) in memories.enumerated() {
+      memory.save(into: &checkpoint, prefix: "\(prefix).\(k)")
+    }
+    checkpoint.setInts(writeHeads, for: "\(prefix).heads")
+  }
+
+  public mutating func restore(from checkpoint: Checkpoint, prefix: String, model: Model) throws {
+    for (k, memory) in memories.enumerated() {
+      try memory.restore(from: checkpoint, prefix: "\(prefix).\(k)")
+    }
+    writeHeads = try requiredInts(checkpoint, "\(prefix).heads")
+  }
+
   public mutating func prepare(model: Model, stream: TaskStream, batchSize: Int) throws {
     try checkCapacity(memoryPerTask, stream: stream)
     memories = stream.tasks.map { _ in ReplayMemory(capacity: memoryPerTask, stream: stream) }
@@ -176,6 +190,18 @@ public struct AGEM: Strategy {
   public var name: String { "agem" }
   public var roles: StrategyRoles { .projectsGradient }
   public var memoryBytes: Int { memory?.byteCount ?? 0 }
+
+  public func save(into checkpoint: inout Checkpoint, prefix: String) {
+    memory?.save(into: &checkpoint, prefix: "\(prefix).memory")
+    checkpoint.setWords(rng.state, for: "\(prefix).rng")
+  }
+
+  public mutating func restore(from checkpoint: Checkpoint, prefix: String, model: Model) throws {
+    try memory?.restore(from: checkpoint, prefix: "\(prefix).memory")
+    if let state = checkpoint.words("\(prefix).rng"), let restored = RandomStream(state: state) {
+      rng = restored
+    }
+  }
 
   public mutating func prepare(model: Model, stream: TaskStream, batchSize: Int) throws {
     try checkCapacity(memoryPerTask, stream: stream)

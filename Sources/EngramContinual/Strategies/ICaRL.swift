@@ -27,6 +27,30 @@ public struct ICaRL: Strategy {
 
   public var name: String { "icarl" }
   public var roles: StrategyRoles { [.shapesLoss, .predicts, .choosesData] }
+
+  public func save(into checkpoint: inout Checkpoint, prefix: String) {
+    checkpoint.setInts(
+      exemplars.keys.sorted().flatMap {
+        [$0, exemplars[$0]?.count ?? 0] + flatten(exemplars[$0] ?? [])
+      }, for: "\(prefix).exemplars")
+    if let teacher {
+      checkpoint.setFloats(UnsafeBufferPointer(teacher.parameters), for: "\(prefix).teacher")
+    }
+    checkpoint.setInts(oldUnits, for: "\(prefix).units")
+  }
+
+  public mutating func restore(from checkpoint: Checkpoint, prefix: String, model: Model) throws {
+    let flat = try requiredInts(checkpoint, "\(prefix).exemplars")
+    exemplars = [:]
+    var i = 0
+    while i + 1 < flat.count {
+      let n = flat[i + 1]
+      exemplars[flat[i]] = references(Array(flat[(i + 2)..<min(flat.count, i + 2 + 2 * n)]))
+      i += 2 + 2 * n
+    }
+    teacher = try restoredTeacher(checkpoint, "\(prefix).teacher", like: model)
+    oldUnits = checkpoint.ints("\(prefix).units") ?? []
+  }
   public var memoryBytes: Int {
     exemplars.values.reduce(0) { $0 + $1.count } * width + 4 * (teacher?.parameterCount ?? 0)
   }

@@ -34,6 +34,18 @@ public struct LwF: Strategy {
   public var name: String { "lwf" }
   public var memoryBytes: Int { 4 * (teacher?.parameterCount ?? 0) }
 
+  public func save(into checkpoint: inout Checkpoint, prefix: String) {
+    if let teacher {
+      checkpoint.setFloats(UnsafeBufferPointer(teacher.parameters), for: "\(prefix).teacher")
+    }
+    checkpoint.setInts(oldUnits, for: "\(prefix).units")
+  }
+
+  public mutating func restore(from checkpoint: Checkpoint, prefix: String, model: Model) throws {
+    teacher = try restoredTeacher(checkpoint, "\(prefix).teacher", like: model)
+    oldUnits = checkpoint.ints("\(prefix).units") ?? []
+  }
+
   public mutating func taskWillBegin(_ task: TaskContext, model: Model) throws {
     guard task.index > 0 else { return }
     teacher = model.clone()

@@ -23,6 +23,20 @@ public struct MAS: Strategy {
   public var name: String { "mas" }
   public var memoryBytes: Int { 8 * (anchor?.center.count ?? 0) }
 
+  public func save(into checkpoint: inout Checkpoint, prefix: String) {
+    guard let anchor else { return }
+    checkpoint.setFloats(anchor.center, for: "\(prefix).center")
+    checkpoint.setFloats(anchor.weights, for: "\(prefix).importance")
+  }
+
+  public mutating func restore(from checkpoint: Checkpoint, prefix: String, model: Model) throws {
+    if let center = checkpoint.floats("\(prefix).center"),
+      let importance = checkpoint.floats("\(prefix).importance")
+    {
+      anchor = ParameterAnchor(center: center, weights: importance)
+    }
+  }
+
   public mutating func addLoss(_ terms: inout LossTerms, batch: BatchView, model: Model) {
     guard let anchor else { return }
     let value = anchor.penalty(

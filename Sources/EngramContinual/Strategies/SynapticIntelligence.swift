@@ -28,6 +28,27 @@ public struct SynapticIntelligence: Strategy {
   public var name: String { "si" }
   public var memoryBytes: Int { 4 * (omega.count * 3 + (anchor?.center.count ?? 0) * 2) }
 
+  public func save(into checkpoint: inout Checkpoint, prefix: String) {
+    checkpoint.setFloats(omega, for: "\(prefix).omega")
+    checkpoint.setFloats(taskStart, for: "\(prefix).start")
+    checkpoint.setFloats(previous, for: "\(prefix).previous")
+    if let anchor {
+      checkpoint.setFloats(anchor.center, for: "\(prefix).center")
+      checkpoint.setFloats(anchor.weights, for: "\(prefix).importance")
+    }
+  }
+
+  public mutating func restore(from checkpoint: Checkpoint, prefix: String, model: Model) throws {
+    omega = try requiredFloats(checkpoint, "\(prefix).omega")
+    taskStart = try requiredFloats(checkpoint, "\(prefix).start")
+    previous = try requiredFloats(checkpoint, "\(prefix).previous")
+    if let center = checkpoint.floats("\(prefix).center"),
+      let importance = checkpoint.floats("\(prefix).importance")
+    {
+      anchor = ParameterAnchor(center: center, weights: importance)
+    }
+  }
+
   public mutating func taskWillBegin(_ task: TaskContext, model: Model) throws {
     taskStart = Array(model.parameters)
     previous = taskStart

@@ -108,11 +108,11 @@ public final class Trainer {
   /// The task stream.
   public let stream: TaskStream
   /// The strategies, in the order their hooks run.
-  public private(set) var strategies: [any Strategy]
+  public internal(set) var strategies: [any Strategy]
   /// Reads stream examples with their transforms.
   public let reader: StreamBatchReader
   /// Steps taken since the start.
-  public private(set) var iteration = 0
+  public internal(set) var iteration = 0
   private var dataOrder: RandomStream
   private var replayDraws: RandomStream
   private let inputs: Tensor
@@ -444,6 +444,18 @@ public final class Trainer {
       }
     }
     return ModelPredictor(model: model)
+  }
+
+  /// The positions of the data-order and replay streams (eight words), for checkpoints.
+  var randomState: [UInt64] {
+    get { dataOrder.state + replayDraws.state }
+    set {
+      guard newValue.count == 8, let order = RandomStream(state: Array(newValue[0..<4])),
+        let replay = RandomStream(state: Array(newValue[4..<8]))
+      else { return }
+      dataOrder = order
+      replayDraws = replay
+    }
   }
 
   /// Bytes the strategies keep (memories, anchors, importances).

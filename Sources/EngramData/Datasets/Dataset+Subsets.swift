@@ -107,3 +107,12 @@ extension Dataset {
       classCount: classCount)
   }
 }
+
+extension Dataset {
+  /// A dataset with no examples (for streams whose data arrive from elsewhere).
+  public static func empty(name: String, featureCount: Int, classCount: Int) -> Dataset {
+    Dataset(
+      unchecked: name, features: .floats([]), labels: [], featureCount: featureCount, image: nil,
+      classCount: classCount)
+  }
+}

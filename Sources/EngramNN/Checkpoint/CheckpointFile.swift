@@ -31,6 +31,16 @@ public struct Checkpoint: Sendable, Equatable {
     sections[name] = values.withUnsafeBufferPointer { Array(UnsafeRawBufferPointer($0)) }
   }
 
+  /// Stores integers under a name (as 64-bit words).
+  public mutating func setInts(_ values: [Int], for name: String) {
+    setWords(values.map { UInt64(bitPattern: Int64($0)) }, for: name)
+  }
+
+  /// The integers stored under a name.
+  public func ints(_ name: String) -> [Int]? {
+    words(name)?.map { Int(Int64(bitPattern: $0)) }
+  }
+
   /// The Float values stored under a name, if present and of a whole number of Floats.
   public func floats(_ name: String) -> [Float]? {
     guard let bytes = sections[name], bytes.count % 4 == 0 else { return nil }

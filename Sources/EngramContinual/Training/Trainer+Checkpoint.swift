@@ -1,0 +1,35 @@
+import EngramNN
+import EngramRandom
+
+extension Trainer {
+  /// Adds everything needed to continue training exactly: model parameters and optimiser
+  /// state, the step count, the random streams' positions and every strategy's state.
+  public func save(into checkpoint: inout Checkpoint) {
+    model.save(into: &checkpoint, optimizer: optimizer)
+    checkpoint.setInts([iteration], for: "trainer.iteration")
+    checkpoint.setWords(randomState, for: "trainer.random")
+    checkpoint.metadata["trainer.strategies"] = strategies.map(\.name).joined(separator: "+")
+    for (i, strategy) in strategies.enumerated() {
+      strategy.save(into: &checkpoint, prefix: "strategy.\(i)")
+    }
+  }
+
+  /// Restores what `save(into:)` wrote, into a trainer built with the same model, optimiser,
+  /// stream and strategies.
+  /// - Throws: `ModelError.checkpointMismatch` naming the field that differs.
+  public func restore(from checkpoint: Checkpoint, file: String) throws {
+    let names = strategies.map(\.name).joined(separator: "+")
+    let saved = checkpoint.metadata["trainer.strategies"] ?? "missing"
+    guard saved == names else {
+      throw ModelError.checkpointMismatch(
+        file: file, field: "strategies", expected: names.isEmpty ? "(none)" : names,
+        found: saved.isEmpty ? "(none)" : saved)
+    }
+    try model.load(from: checkpoint, file: file, optimizer: optimizer)
+    iteration = try requiredInts(checkpoint, "trainer.iteration").first ?? 0
+    if let words = checkpoint.words("trainer.random") { randomState = words }
+    for i in strategies.indices {
+      try strategies[i].restore(from: checkpoint, prefix: "strategy.\(i)", model: model)
+    }
+  }
+}
