@@ -1,0 +1,92 @@
+import EngramData
+import EngramNN
+import EngramRandom
+import Testing
+
+@testable import EngramContinual
+
+func plan(_ stream: TaskStream, strategies: [any Strategy] = [], batch: Int = 16, epochs: Int = 2, evaluateEvery: Int? = nil) -> ExperimentPlan {
+  ExperimentPlan(
+    stream: stream, architecture: .mlp(hidden: [32]), optimizer: .sgd(learningRate: 0.05, momentum: 0.9, weightDecay: 0),
+    trainer: TrainerConfig(batchSize: batch, epochs: epochs), strategies: strategies, evaluateEvery: evaluateEvery, seed: 1)
+}
+
+@Suite("Experiments")
+struct ExperimentTests {
+  @Test("continual evaluation: points every k iterations for each seen task, task ends, min-ACC below the final accuracy")
+  func curves() throws {
+    let stream = try twoTaskStream()
+    let result = try ContinualExperiment(plan: plan(stream, strategies: [ExperienceReplay(capacity: 60)], evaluateEvery: 5)).run()
+    let curves = try #require(result.curves)
+    let steps = stream.tasks.map { 2 * (($0.train.count + 15) / 16) }
+    #expect(curves.taskEnds == [steps[0], steps[0] + steps[1]])
+    #expect(curves.points[0].map(\.iteration).filter { $0 % 5 == 0 }.count == (steps[0] + steps[1]) / 5)
+    #expect(curves.points[1].allSatisfy { $0.iteration > steps[0] })
+    // The first task dips after the switch (the stability gap) below where it ends.
+    let minimum = try #require(curves.minACC)
+    #expect(minimum < result.accuracyMatrix.rows[1][0])
+    #expect(curves.wcACC != nil && curves.windowedForgetting() != nil)
+  }
+
+  @Test("training FLOPs count 2 per MAC forward and 4 backward; evaluation is excluded")
+  func flops() throws {
+    let stream = try twoTaskStream()
+    let result = try ContinualExperiment(plan: plan(stream, epochs: 1)).run()
+    let examples = Double(stream.tasks.reduce(0) { $0 + $1.train.count })
+    let macs = Double(8 * 32 + 32 * 4)
+    #expect(result.cost.trainingFLOPs == 2 * macs * (examples + 2 * examples))
+    #expect(result.cost.peakMemoryBytes > 0 && result.cost.parameterCount == 8 * 32 + 32 + 32 * 4 + 4)
+  }
+
+  @Test("reference accuracies give the reference FWT and intransigence")
+  func references() throws {
+    var p = plan(try twoTaskStream(scenario: .task))
+    p.computeReferences = true
+    let result = try ContinualExperiment(plan: p).run()
+    let reference = try #require(result.referenceAccuracy)
+    #expect(reference.count == 2 && reference.allSatisfy { $0 > 0.9 })
+    #expect(result.accuracyMatrix.forwardTransfer(reference: reference) != nil)
+  }
+
+  @Test("an online, task-free stream: batch 10, one pass, boundaries hidden — EWC consolidates once, at the end")
+  func taskFree() throws {
+    let stream = try twoTaskStream()
+    var p = plan(stream, strategies: [EWC(lambda: 1)], batch: 10, epochs: 1)
+    p.trainer.boundariesVisible = false
+    let model = try p.architecture.build(input: stream.input, outputs: stream.outputCount)
+    model.initialize(streams: RandomStreams(seed: 0))
+    let trainer = try Trainer(model: model, optimizer: p.optimizer.make(), config: p.trainer, stream: stream, strategies: p.strategies, streams: RandomStreams(seed: 0))
+    for t in 0..<2 {
+      try trainer.beginTask(t)
+      try trainer.train(task: t)
+      try trainer.endTask(t)
+      #expect((trainer.strategies[0] as? EWC)?.anchors.count == (t == 0 ? 0 : 1))
+    }
+    #expect(trainer.iteration == (stream.tasks[0].train.count + 9) / 10 + (stream.tasks[1].train.count + 9) / 10)
+  }
+
+  @Test("blurry boundaries move the given fraction of each task's examples to a neighbour")
+  func blurry() throws {
+    let stream = try twoTaskStream()
+    var rng = RandomStream(seed: 5)
+    let blurred = try stream.blurred(fraction: 0.2, using: &rng)
+    let total = stream.trainingViews.map(\.count)
+    #expect(blurred.trainingViews.map(\.count).reduce(0, +) == total.reduce(0, +))
+    let foreign = blurred.trainingViews[0].filter { $0.task == 1 }.count
+    #expect(foreign == Int((Double(total[1]) * 0.2).rounded()))
+    #expect(throws: TrainingError.self) { try stream.blurred(fraction: 1.2, using: &rng) }
+  }
+
+  @Test("a diverging run is interrupted with the rows finished so far")
+  func interrupted() throws {
+    var p = plan(try twoTaskStream())
+    p.optimizer = .sgd(learningRate: 1e30, momentum: 0.9, weightDecay: 0)
+    do {
+      _ = try ContinualExperiment(plan: p).run()
+      Issue.record("did not diverge")
+    } catch let error as InterruptedExperiment {
+      #expect(error.underlying is TrainingError)
+      #expect(error.partial.untrainedAccuracy.count == 2)
+    }
+  }
+}
