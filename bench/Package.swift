@@ -23,5 +23,9 @@ let package = Package(
         .product(name: "EngramLinalg", package: "Engram"), .product(name: "EngramRandom", package: "Engram"),
       ],
       path: "Sources/train-step"),
+    .executableTarget(
+      name: "split-fmnist",
+      dependencies: ["BenchSupport", .product(name: "EngramLinalg", package: "Engram")],
+      path: "Sources/split-fmnist"),
   ]
 )

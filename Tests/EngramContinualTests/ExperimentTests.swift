@@ -44,6 +44,8 @@ struct ExperimentTests {
     p.computeReferences = true
     let result = try ContinualExperiment(plan: p).run()
     let reference = try #require(result.referenceAccuracy)
+    #expect(result.untrainedAccuracy.count == 2)
+    #expect(result.accuracyMatrix.forwardTransfer(untrained: result.untrainedAccuracy) != nil)
     #expect(reference.count == 2 && reference.allSatisfy { $0 > 0.9 })
     #expect(result.accuracyMatrix.forwardTransfer(reference: reference) != nil)
   }
@@ -86,7 +88,7 @@ struct ExperimentTests {
       Issue.record("did not diverge")
     } catch let error as InterruptedExperiment {
       #expect(error.underlying is TrainingError)
-      #expect(error.partial.untrainedAccuracy.count == 2)
+      #expect(error.partial.untrainedAccuracy.isEmpty && error.partial.accuracyMatrix.rows.isEmpty)
     }
   }
 }

@@ -48,7 +48,8 @@ public struct ExperimentPlan {
 public struct ExperimentResult: Sendable, Codable {
   /// R[i][j] (a single row for Joint).
   public var accuracyMatrix: AccuracyMatrix
-  /// Each task's accuracy before any training (b, for the Lopez-Paz FWT).
+  /// Each task's accuracy before any training (b, for the Lopez-Paz FWT) when references are
+  /// computed (`computeReferences`); empty otherwise.
   public var untrainedAccuracy: [Double]
   /// Each task's accuracy for a fresh model trained on it alone (a*), when computed.
   public var referenceAccuracy: [Double]?
@@ -135,11 +136,13 @@ public final class ContinualExperiment {
       return try body()
     }
     let count = stream.tasks.count
-    let untrained = timedEvaluation {
-      (0..<count).map {
-        evaluator.accuracy(task: $0, stage: $0, predictor: ModelPredictor(model: model))
-      }
-    }
+    // The untrained model's accuracies (b, for the zero-shot FWT) cost a full evaluation, so
+    // like the reference FWT they are computed on request.
+    let untrained =
+      plan.computeReferences
+      ? timedEvaluation {
+        (0..<count).map { evaluator.accuracy(task: $0, stage: $0, predictor: ModelPredictor(model: model)) }
+      } : []
     var subsets: [[Int]] = []
     var curves: ContinualEvaluation? = nil
     if let every = plan.evaluateEvery {

@@ -117,6 +117,7 @@ public enum Benchmark: Sendable, Equatable {
       label = "custom stream, \(tasks.count) tasks"
     }
     var tasks: [ContinualTask] = []
+    var fitted: [Int: (any Transform)?] = [:]
     var nextUnit = 0
     var domainWidth = 0
     for (t, spec) in specs.enumerated() {
@@ -146,7 +147,10 @@ public enum Benchmark: Sendable, Equatable {
       var unitOf = [Int32](repeating: -1, count: source.train.classCount)
       for (position, c) in classes.enumerated() { unitOf[c] = Int32(units[position]) }
       var transforms: [any Transform] = []
-      if let fitted = preprocessing.transform(fittedTo: train) { transforms.append(fitted) }
+      // Statistics of the whole training set, fitted once per dataset: fitting them per task
+      // would hand class-incremental testing the task identity through the normalisation.
+      if fitted[spec.dataset] == nil { fitted[spec.dataset] = .some(preprocessing.transform(fittedTo: source.train)) }
+      if let standardize = fitted[spec.dataset] ?? nil { transforms.append(standardize) }
       if spec.permute {
         transforms.append(PixelPermutation.random(width: train.featureCount, using: &permutations))
       }

@@ -77,6 +77,7 @@ public struct GDumb: Strategy {
     let fresh = try model.architecture.build(input: stream.input, outputs: model.outputWidth)
     let streams = RandomStreams(seed: seed)
     fresh.initialize(streams: streams)
+    fresh.shareMeter(with: model)
     var config = TrainerConfig(batchSize: 16, epochs: epochs)
     config.schedule = .cosine(final: 0.0005)
     config.gradientClipNorm = 10

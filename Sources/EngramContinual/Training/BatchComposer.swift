@@ -42,14 +42,26 @@ public final class StreamBatchReader {
   ) where C.Element == ExampleReference {
     let width = x.columns
     var row = start
-    for example in examples {
-      let task = stream.tasks[example.task]
-      let data = test ? task.test : task.train
-      data.copyBatch(
-        CollectionOfOne(example.index), into: x.pointer + row * width, labels: labels + row)
-      pipelines[example.task]?.apply(to: x.pointer + row * width, count: 1)
-      row += 1
+    var run: [Int] = []
+    run.reserveCapacity(examples.count)
+    var runTask = -1
+    // Consecutive examples of one task are copied and transformed together.
+    func flush() {
+      guard !run.isEmpty else { return }
+      let task = stream.tasks[runTask]
+      (test ? task.test : task.train).copyBatch(run, into: x.pointer + row * width, labels: labels + row)
+      pipelines[runTask]?.apply(to: x.pointer + row * width, count: run.count)
+      row += run.count
+      run.removeAll(keepingCapacity: true)
     }
+    for example in examples {
+      if example.task != runTask {
+        flush()
+        runTask = example.task
+      }
+      run.append(example.index)
+    }
+    flush()
   }
 
   /// Applies task `task`'s transforms to `count` raw rows at `rows`.

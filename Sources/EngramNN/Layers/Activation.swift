@@ -59,7 +59,15 @@ public final class Activation: Layer {
     let out = y.pointer
     switch kind {
     case .relu:
-      for i in 0..<n { out[i] = max(input[i], 0) }
+      let lanes = n / 16 * 16
+      var i = 0
+      while i < lanes {
+        let x = UnsafeRawPointer(input + i).loadUnaligned(as: SIMD16<Float>.self)
+        UnsafeMutableRawPointer(out + i).storeBytes(
+          of: x.replacing(with: 0, where: x .< 0), as: SIMD16<Float>.self)
+        i += 16
+      }
+      for j in lanes..<n { out[j] = max(input[j], 0) }
     case .leakyReLU(let slope):
       for i in 0..<n { out[i] = input[i] > 0 ? input[i] : slope * input[i] }
     case .tanh:
@@ -81,7 +89,17 @@ public final class Activation: Layer {
     let d = dx.pointer
     switch kind {
     case .relu:
-      for i in 0..<n { d[i] = out[i] > 0 ? g[i] : 0 }
+      // Sixteen lanes at a time: the scalar select does not vectorise through raw pointers.
+      let lanes = n / 16 * 16
+      var i = 0
+      while i < lanes {
+        let y = UnsafeRawPointer(out + i).loadUnaligned(as: SIMD16<Float>.self)
+        let gradient = UnsafeRawPointer(g + i).loadUnaligned(as: SIMD16<Float>.self)
+        UnsafeMutableRawPointer(d + i).storeBytes(
+          of: gradient.replacing(with: 0, where: y .<= 0), as: SIMD16<Float>.self)
+        i += 16
+      }
+      for j in lanes..<n { d[j] = out[j] > 0 ? g[j] : 0 }
     case .leakyReLU(let slope):
       for i in 0..<n { d[i] = out[i] > 0 ? g[i] : slope * g[i] }
     case .tanh:

@@ -155,6 +155,12 @@ public final class Model {
     return outputs.count >= 2 ? outputs[outputs.count - 2] : lastInput
   }
 
+  /// Counts this model's passes on `other`'s meter (a fresh network trained on a run's
+  /// behalf, such as GDumb's, belongs to the run's compute).
+  public func shareMeter(with other: Model) {
+    meter = other.meter
+  }
+
   /// A copy with the same architecture and parameters, prepared for the same batch size.
   public func clone() -> Model {
     let copy = Model(architecture: architecture, layers: network.layers.map { $0.makeCopy() })
