@@ -8,9 +8,17 @@ extension Dataset {
     let chosen: Features
     switch features {
     case .bytes(let b):
-      var out = [UInt8]()
-      out.reserveCapacity(indices.count * width)
-      for i in indices { out.append(contentsOf: b[(i * width)..<((i + 1) * width)]) }
+      // One allocation, one memcpy per row.
+      let out = [UInt8](unsafeUninitializedCapacity: indices.count * width) { buffer, count in
+        b.withUnsafeBufferPointer { source in
+          var row = 0
+          for i in indices {
+            (buffer.baseAddress! + row * width).initialize(from: source.baseAddress! + i * width, count: width)
+            row += 1
+          }
+        }
+        count = indices.count * width
+      }
       chosen = .bytes(out)
     case .floats(let f):
       var out = [Float]()
