@@ -42,7 +42,9 @@ let package = Package(
     .target(name: "EngramTestSupport", dependencies: ["EngramData"]),
     .target(
       name: "EngramLab",
-      dependencies: ["EngramContinual", "EngramNN", "EngramData", "EngramTheory", "EngramRandom", "Yams"]),
+      dependencies: [
+        "EngramContinual", "EngramNN", "EngramData", "EngramTheory", "EngramRandom", "Yams",
+      ]),
     .executableTarget(
       name: "engram",
       dependencies: [
@@ -54,11 +56,19 @@ let package = Package(
     .testTarget(name: "EngramNNTests", dependencies: ["EngramNN", "EngramRandom"]),
     .testTarget(
       name: "EngramContinualTests",
-      dependencies: ["EngramContinual", "EngramNN", "EngramData", "EngramRandom", "EngramTestSupport"]),
+      dependencies: [
+        "EngramContinual", "EngramNN", "EngramData", "EngramRandom", "EngramTestSupport",
+      ]),
     .testTarget(name: "EngramDataTests", dependencies: ["EngramData", "EngramRandom", "CZlib"]),
     .testTarget(name: "EngramLinalgTests", dependencies: ["EngramLinalg", "EngramRandom"]),
     .testTarget(name: "EngramTheoryTests", dependencies: ["EngramTheory"]),
-    .testTarget(name: "EngramLabTests", dependencies: ["EngramLab", "EngramContinual", "EngramTestSupport"]),
-    .testTarget(name: "EngramCLITests", dependencies: ["engram", "EngramTestSupport", "EngramData", "EngramNN"]),
+    .testTarget(
+      name: "EngramLabTests",
+      dependencies: [
+        "EngramLab", "EngramContinual", "EngramData", "EngramRandom", "EngramTestSupport",
+      ]),
+    .testTarget(
+      name: "EngramCLITests",
+      dependencies: ["engram", "EngramTestSupport", "EngramData", "EngramNN"]),
   ]
 )

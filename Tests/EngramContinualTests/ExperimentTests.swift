@@ -5,22 +5,32 @@ import Testing
 
 @testable import EngramContinual
 
-func plan(_ stream: TaskStream, strategies: [any Strategy] = [], batch: Int = 16, epochs: Int = 2, evaluateEvery: Int? = nil) -> ExperimentPlan {
+func plan(
+  _ stream: TaskStream, strategies: [any Strategy] = [], batch: Int = 16, epochs: Int = 2,
+  evaluateEvery: Int? = nil
+) -> ExperimentPlan {
   ExperimentPlan(
-    stream: stream, architecture: .mlp(hidden: [32]), optimizer: .sgd(learningRate: 0.05, momentum: 0.9, weightDecay: 0),
-    trainer: TrainerConfig(batchSize: batch, epochs: epochs), strategies: strategies, evaluateEvery: evaluateEvery, seed: 1)
+    stream: stream, architecture: .mlp(hidden: [32]),
+    optimizer: .sgd(learningRate: 0.05, momentum: 0.9, weightDecay: 0),
+    trainer: TrainerConfig(batchSize: batch, epochs: epochs), strategies: strategies,
+    evaluateEvery: evaluateEvery, seed: 1)
 }
 
 @Suite("Experiments")
 struct ExperimentTests {
-  @Test("continual evaluation: points every k iterations for each seen task, task ends, min-ACC below the final accuracy")
+  @Test(
+    "continual evaluation: points every k iterations for each seen task, task ends, min-ACC below the final accuracy"
+  )
   func curves() throws {
     let stream = try twoTaskStream()
-    let result = try ContinualExperiment(plan: plan(stream, strategies: [ExperienceReplay(capacity: 60)], evaluateEvery: 5)).run()
+    let result = try ContinualExperiment(
+      plan: plan(stream, strategies: [ExperienceReplay(capacity: 60)], evaluateEvery: 5)
+    ).run()
     let curves = try #require(result.curves)
     let steps = stream.tasks.map { 2 * (($0.train.count + 15) / 16) }
     #expect(curves.taskEnds == [steps[0], steps[0] + steps[1]])
-    #expect(curves.points[0].map(\.iteration).filter { $0 % 5 == 0 }.count == (steps[0] + steps[1]) / 5)
+    #expect(
+      curves.points[0].map(\.iteration).filter { $0 % 5 == 0 }.count == (steps[0] + steps[1]) / 5)
     #expect(curves.points[1].allSatisfy { $0.iteration > steps[0] })
     // The first task dips after the switch (the stability gap) below where it ends.
     let minimum = try #require(curves.minACC)
@@ -35,7 +45,8 @@ struct ExperimentTests {
     let examples = Double(stream.tasks.reduce(0) { $0 + $1.train.count })
     let macs = Double(8 * 32 + 32 * 4)
     #expect(result.cost.trainingFLOPs == 2 * macs * (examples + 2 * examples))
-    #expect(result.cost.peakMemoryBytes > 0 && result.cost.parameterCount == 8 * 32 + 32 + 32 * 4 + 4)
+    #expect(
+      result.cost.peakMemoryBytes > 0 && result.cost.parameterCount == 8 * 32 + 32 + 32 * 4 + 4)
   }
 
   @Test("reference accuracies give the reference FWT and intransigence")
@@ -50,21 +61,27 @@ struct ExperimentTests {
     #expect(result.accuracyMatrix.forwardTransfer(reference: reference) != nil)
   }
 
-  @Test("an online, task-free stream: batch 10, one pass, boundaries hidden — EWC consolidates once, at the end")
+  @Test(
+    "an online, task-free stream: batch 10, one pass, boundaries hidden — EWC consolidates once, at the end"
+  )
   func taskFree() throws {
     let stream = try twoTaskStream()
     var p = plan(stream, strategies: [EWC(lambda: 1)], batch: 10, epochs: 1)
     p.trainer.boundariesVisible = false
     let model = try p.architecture.build(input: stream.input, outputs: stream.outputCount)
     model.initialize(streams: RandomStreams(seed: 0))
-    let trainer = try Trainer(model: model, optimizer: p.optimizer.make(), config: p.trainer, stream: stream, strategies: p.strategies, streams: RandomStreams(seed: 0))
+    let trainer = try Trainer(
+      model: model, optimizer: p.optimizer.make(), config: p.trainer, stream: stream,
+      strategies: p.strategies, streams: RandomStreams(seed: 0))
     for t in 0..<2 {
       try trainer.beginTask(t)
       try trainer.train(task: t)
       try trainer.endTask(t)
       #expect((trainer.strategies[0] as? EWC)?.anchors.count == (t == 0 ? 0 : 1))
     }
-    #expect(trainer.iteration == (stream.tasks[0].train.count + 9) / 10 + (stream.tasks[1].train.count + 9) / 10)
+    #expect(
+      trainer.iteration == (stream.tasks[0].train.count + 9) / 10
+        + (stream.tasks[1].train.count + 9) / 10)
   }
 
   @Test("blurry boundaries move the given fraction of each task's examples to a neighbour")

@@ -1,5 +1,7 @@
 import EngramContinual
+import EngramData
 import EngramLab
+import EngramRandom
 import Foundation
 import Testing
 
@@ -95,5 +97,75 @@ struct RunConfigTests {
       try copy.set(key, text: value.text)
       #expect(copy.resolved.first { $0.0 == key }?.1 == value, "\(key)")
     }
+  }
+
+  @Test("a custom stream from YAML mixes datasets, class subsets, rotations and permutations")
+  func customStream() throws {
+    var config = RunConfig()
+    try config.apply(
+      yaml: """
+        benchmark: custom
+        scenario: task
+        preprocess: none
+        custom_tasks:
+          - {classes: [0, 1]}
+          - {dataset: other, classes: [2, 3], rotation: 90}
+          - {dataset: other, permute: true}
+        """, file: "c.yaml")
+    #expect(config.customTasks?.map(\.dataset) == ["fashion-mnist", "other", "other"])
+    var random = RandomStream(seed: 3)
+    func data(_ name: String) throws -> TrainTestData {
+      TrainTestData(
+        train: try SyntheticData.images(
+          classes: 4, examplesPerClass: 5, side: 8, name: name, using: &random),
+        test: try SyntheticData.images(
+          classes: 4, examplesPerClass: 2, side: 8, name: name, using: &random))
+    }
+    var loaded: [String] = []
+    let stream = try config.makeStream(data: try data("own")) { name in
+      loaded.append(name)
+      return try data(name)
+    }
+    #expect(loaded == ["other"], "each extra dataset is loaded once")
+    #expect(stream.tasks.map(\.train.count) == [10, 10, 20])
+    #expect(stream.tasks.map(\.units) == [[0, 1], [2, 3], [4, 5, 6, 7]])
+    #expect(stream.tasks[1].transforms.first is Rotation)
+    #expect(stream.tasks[2].transforms.first is PixelPermutation)
+    #expect(stream.tasks[0].transforms.isEmpty)
+  }
+
+  @Test(
+    "custom tasks refuse bad entries, flags, and a missing list",
+    arguments: [
+      (
+        "benchmark: custom\ncustom_tasks:\n  - {clases: [0]}\n",
+        "unknown key 'clases' (did you mean 'classes'?)"
+      ),
+      ("benchmark: custom\ncustom_tasks:\n  - {rotation: left}\n", "expected an angle in degrees"),
+      ("benchmark: custom\ncustom_tasks: [1, 2]\n", "expected a mapping"),
+      ("benchmark: custom\n", "custom_tasks = none is not valid"),
+      ("custom_tasks:\n  - {classes: [0]}\n", "expected custom when custom_tasks is given"),
+    ])
+  func customStreamErrors(yaml: String, message: String) throws {
+    var config = RunConfig()
+    var random = RandomStream(seed: 1)
+    let own = TrainTestData(
+      train: try SyntheticData.gaussianClusters(
+        classes: 2, dimension: 4, examplesPerClass: 3, using: &random),
+      test: try SyntheticData.gaussianClusters(
+        classes: 2, dimension: 4, examplesPerClass: 3, using: &random))
+    do {
+      try config.apply(yaml: yaml, file: "c.yaml")
+      _ = try config.makeStream(data: own)
+      Issue.record("accepted \(yaml)")
+    } catch {
+      #expect("\(error)".contains(message), "\(error)")
+    }
+  }
+
+  @Test("custom_tasks cannot be given as a flag")
+  func customTasksFlag() {
+    var config = RunConfig()
+    #expect(throws: ConfigError.self) { try config.set("custom-tasks", text: "0,1") }
   }
 }

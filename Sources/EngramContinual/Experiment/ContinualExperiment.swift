@@ -141,7 +141,9 @@ public final class ContinualExperiment {
     let untrained =
       plan.computeReferences
       ? timedEvaluation {
-        (0..<count).map { evaluator.accuracy(task: $0, stage: $0, predictor: ModelPredictor(model: model)) }
+        (0..<count).map {
+          evaluator.accuracy(task: $0, stage: $0, predictor: ModelPredictor(model: model))
+        }
       } : []
     var subsets: [[Int]] = []
     var curves: ContinualEvaluation? = nil

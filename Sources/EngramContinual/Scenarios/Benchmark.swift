@@ -133,6 +133,15 @@ public enum Benchmark: Sendable, Equatable {
           allowed: "must have \(first.train.featureCount) features like the first task's")
       }
       let classes = spec.classes ?? Array(0..<source.train.classCount)
+      guard !classes.isEmpty, Set(classes).count == classes.count,
+        classes.allSatisfy({ $0 >= 0 && $0 < source.train.classCount })
+      else {
+        throw TrainingError.invalidSetting(
+          name: "task \(t) classes", value: classes.map(String.init).joined(separator: ","),
+          allowed:
+            "at least one class, none twice, within 0…\(source.train.classCount - 1) of \(source.train.name)"
+        )
+      }
       let train = try source.train.filtering(classes: classes)
       let test = try source.test.filtering(classes: classes)
       let units: [Int]
@@ -147,15 +156,23 @@ public enum Benchmark: Sendable, Equatable {
       var unitOf = [Int32](repeating: -1, count: source.train.classCount)
       for (position, c) in classes.enumerated() { unitOf[c] = Int32(units[position]) }
       var transforms: [any Transform] = []
+      // Rotation comes first so the corners it uncovers are background (raw 0), not the
+      // standardized mean.
+      if let angle = spec.rotation {
+        guard let image = train.image else {
+          throw TrainingError.invalidSetting(
+            name: "task \(t) rotation", value: "\(angle)", allowed: "rotation needs image data")
+        }
+        transforms.append(Rotation(degrees: angle, image: image))
+      }
       // Statistics of the whole training set, fitted once per dataset: fitting them per task
       // would hand class-incremental testing the task identity through the normalisation.
-      if fitted[spec.dataset] == nil { fitted[spec.dataset] = .some(preprocessing.transform(fittedTo: source.train)) }
+      if fitted[spec.dataset] == nil {
+        fitted[spec.dataset] = .some(preprocessing.transform(fittedTo: source.train))
+      }
       if let standardize = fitted[spec.dataset] ?? nil { transforms.append(standardize) }
       if spec.permute {
         transforms.append(PixelPermutation.random(width: train.featureCount, using: &permutations))
-      }
-      if let angle = spec.rotation, let image = train.image {
-        transforms.append(Rotation(degrees: angle, image: image))
       }
       let outputs = scenario == .domain ? 0 : nextUnit
       let describe =

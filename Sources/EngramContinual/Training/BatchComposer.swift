@@ -49,7 +49,8 @@ public final class StreamBatchReader {
     func flush() {
       guard !run.isEmpty else { return }
       let task = stream.tasks[runTask]
-      (test ? task.test : task.train).copyBatch(run, into: x.pointer + row * width, labels: labels + row)
+      (test ? task.test : task.train).copyBatch(
+        run, into: x.pointer + row * width, labels: labels + row)
       pipelines[runTask]?.apply(to: x.pointer + row * width, count: run.count)
       row += run.count
       run.removeAll(keepingCapacity: true)

@@ -13,7 +13,8 @@ extension Dataset {
         b.withUnsafeBufferPointer { source in
           var row = 0
           for i in indices {
-            (buffer.baseAddress! + row * width).initialize(from: source.baseAddress! + i * width, count: width)
+            (buffer.baseAddress! + row * width).initialize(
+              from: source.baseAddress! + i * width, count: width)
             row += 1
           }
         }

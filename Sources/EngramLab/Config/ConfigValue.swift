@@ -8,6 +8,7 @@ public enum ConfigValue: Sendable, Equatable, Encodable {
   case ints([Int])
   case doubles([Double])
   case groups([[Int]])
+  case tasks([CustomTaskConfig])
 
   public func encode(to encoder: Encoder) throws {
     var c = encoder.singleValueContainer()
@@ -20,6 +21,7 @@ public enum ConfigValue: Sendable, Equatable, Encodable {
     case .ints(let v): try c.encode(v)
     case .doubles(let v): try c.encode(v)
     case .groups(let v): try c.encode(v)
+    case .tasks(let v): try c.encode(v)
     }
   }
 
@@ -35,6 +37,8 @@ public enum ConfigValue: Sendable, Equatable, Encodable {
     case .doubles(let v): return v.map { "\($0)" }.joined(separator: ",")
     case .groups(let v):
       return v.map { $0.map(String.init).joined(separator: ",") }.joined(separator: ";")
+    case .tasks(let v):
+      return v.map(\.text).joined(separator: "; ")
     }
   }
 }
@@ -49,6 +53,7 @@ public enum ConfigKind: Sendable, Equatable {
   case ints
   case doubles
   case groups
+  case tasks
 
   /// How the type reads in messages.
   public var expected: String {
@@ -61,6 +66,7 @@ public enum ConfigKind: Sendable, Equatable {
     case .ints: return "a list of whole numbers (e.g. 0,1,2)"
     case .doubles: return "a list of numbers (e.g. 0,45,90)"
     case .groups: return "class groups (e.g. 0,1;2,3 or [[0,1],[2,3]])"
+    case .tasks: return "a YAML list of tasks, each {dataset, classes, rotation, permute}"
     }
   }
 
@@ -97,6 +103,10 @@ public enum ConfigKind: Sendable, Equatable {
       }
       guard !parts.isEmpty, parts.allSatisfy({ $0?.isFinite == true }) else { throw fail }
       return .doubles(parts.compactMap { $0 })
+    case .tasks:
+      throw ConfigError.invalidValue(
+        key: key, value: text,
+        expected: "custom tasks are given in a YAML config (--config FILE), as a list")
     case .groups:
       let groups = trimmed.split(separator: ";").map { group in
         group.split(separator: ",").map { Int($0.trimmingCharacters(in: .whitespaces)) }
@@ -114,7 +124,7 @@ public enum ConfigKind: Sendable, Equatable {
     switch (self, value) {
     case (_, .null): return value
     case (.bool, .bool), (.string, .string), (.ints, .ints), (.doubles, .doubles),
-      (.groups, .groups):
+      (.groups, .groups), (.tasks, .tasks):
       return value
     case (.int(let range), .int(let v)):
       guard range.contains(v) else { throw fail }
@@ -134,5 +144,36 @@ public enum ConfigKind: Sendable, Equatable {
     case (.doubles, .double(let v)): return .doubles([v])
     default: throw fail
     }
+  }
+}
+
+/// One task of a custom stream, as configured.
+public struct CustomTaskConfig: Sendable, Equatable, Encodable {
+  /// fashion-mnist, an IDX folder or a CSV file.
+  public var dataset: String
+  /// Classes to keep (nil: all).
+  public var classes: [Int]?
+  /// Rotation in degrees (nil: none).
+  public var rotation: Double?
+  /// Apply a random pixel permutation.
+  public var permute: Bool
+
+  /// The task as one line of text, e.g. `fashion-mnist classes=0,1 rotation=90 permute`.
+  public var text: String {
+    var parts = [dataset]
+    if let classes { parts.append("classes=" + classes.map(String.init).joined(separator: ",")) }
+    if let rotation { parts.append("rotation=\(rotation)") }
+    if permute { parts.append("permute") }
+    return parts.joined(separator: " ")
+  }
+
+  /// A custom task.
+  public init(
+    dataset: String, classes: [Int]? = nil, rotation: Double? = nil, permute: Bool = false
+  ) {
+    self.dataset = dataset
+    self.classes = classes
+    self.rotation = rotation
+    self.permute = permute
   }
 }

@@ -21,8 +21,8 @@ extension RunConfig {
   /// Every key, in the order help lists them.
   public static let fields: [ConfigField] = [
     choice(
-      "benchmark", ["split", "permuted", "rotated"],
-      "Task sequence: classes split into tasks, pixel permutations, or rotations",
+      "benchmark", ["split", "permuted", "rotated", "custom"],
+      "Task sequence: classes split into tasks, pixel permutations, rotations, or custom_tasks",
       get: { $0.benchmark }, set: { $0.benchmark = $1 }),
     makeField(
       "dataset", .string, "fashion-mnist, a folder of four IDX files (raw or .gz), or a CSV file",
@@ -41,6 +41,11 @@ extension RunConfig {
       "groups", .groups, "Split: explicit class groups per task, e.g. 0,1;2,3 (overrides --tasks)",
       get: { $0.groups.map { .groups($0) } ?? .null },
       set: { if case .groups(let v) = $1 { $0.groups = v } else { $0.groups = nil } }),
+    makeField(
+      "custom_tasks", .tasks,
+      "Custom: the tasks in order, each {dataset, classes, rotation, permute} (YAML only)",
+      get: { $0.customTasks.map { .tasks($0) } ?? .null },
+      set: { if case .tasks(let v) = $1 { $0.customTasks = v } else { $0.customTasks = nil } }),
     makeField(
       "angles", .doubles, "Rotated: the angle of each task in degrees",
       get: { $0.angles.map { .doubles($0) } ?? .null },

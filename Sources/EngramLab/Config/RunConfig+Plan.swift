@@ -4,13 +4,48 @@ import EngramNN
 import EngramRandom
 
 extension RunConfig {
-  /// The task stream this configuration describes, on `data`.
+  /// The default loader: a custom stream may only use the run's own dataset.
+  public static func onlyOwnDataset(_ name: String) throws -> TrainTestData {
+    throw ConfigError.invalidValue(
+      key: "custom_tasks", value: name,
+      expected: "the run's own dataset (this caller loads no other datasets)")
+  }
+
+  /// The task stream this configuration describes, on `data` (the `dataset` key's data).
+  /// Custom tasks naming other datasets get them from `load`, once per name.
   /// - Throws: `TrainingError.invalidSetting` for impossible splits; `ConfigError` for
   ///   settings that do not fit the benchmark.
-  public func makeStream(data: TrainTestData) throws -> TaskStream {
+  public func makeStream(
+    data: TrainTestData, load: (String) throws -> TrainTestData = RunConfig.onlyOwnDataset
+  ) throws -> TaskStream {
+    if self.benchmark != "custom", customTasks != nil {
+      throw ConfigError.invalidValue(
+        key: "benchmark", value: self.benchmark,
+        expected: "custom when custom_tasks is given (or drop custom_tasks)")
+    }
     let streams = RandomStreams(seed: seed)
     let benchmark: Benchmark
+    var sources = [data]
     switch self.benchmark {
+    case "custom":
+      guard let customTasks, !customTasks.isEmpty else {
+        throw ConfigError.invalidValue(
+          key: "custom_tasks", value: "none",
+          expected: "a list of tasks in the YAML config when benchmark is custom")
+      }
+      var index = [dataset: 0]
+      var tasks: [Benchmark.CustomTask] = []
+      for task in customTasks {
+        if index[task.dataset] == nil {
+          index[task.dataset] = sources.count
+          sources.append(try load(task.dataset))
+        }
+        tasks.append(
+          Benchmark.CustomTask(
+            dataset: index[task.dataset]!, classes: task.classes, rotation: task.rotation,
+            permute: task.permute))
+      }
+      benchmark = .custom(tasks)
     case "permuted":
       benchmark = .permuted(tasks: tasks, permuteFirst: permuteFirst)
     case "rotated":
@@ -21,7 +56,7 @@ extension RunConfig {
         ?? Benchmark.split(classCount: data.train.classCount, tasks: tasks, order: classOrder)
     }
     var stream = try benchmark.stream(
-      data: [data], scenario: scenario, classOutputs: classOutputs, preprocessing: preprocess,
+      data: sources, scenario: scenario, classOutputs: classOutputs, preprocessing: preprocess,
       streams: streams)
     if blurry > 0 {
       var blur = streams.stream("blurry")
@@ -30,10 +65,12 @@ extension RunConfig {
     return stream
   }
 
-  /// The experiment this configuration describes, on `data`.
+  /// The experiment this configuration describes, on `data` (other datasets via `load`).
   /// - Throws: stream, architecture and strategy errors.
-  public func makePlan(data: TrainTestData) throws -> ExperimentPlan {
-    let stream = try makeStream(data: data)
+  public func makePlan(
+    data: TrainTestData, load: (String) throws -> TrainTestData = RunConfig.onlyOwnDataset
+  ) throws -> ExperimentPlan {
+    let stream = try makeStream(data: data, load: load)
     let architecture = try Architecture(parsing: model)
     let optimizerSpec: OptimizerSpec =
       optimizer == "adam"

@@ -95,7 +95,57 @@ extension RunConfig {
       }
       guard let text = node.string else { throw fail }
       return try kind.parse(text, key: key)
+    case .tasks:
+      guard case .sequence(let items) = node, !items.isEmpty else { throw fail }
+      return .tasks(try items.enumerated().map { try customTask($1, index: $0, key: key) })
     }
+  }
+
+  /// One entry of `custom_tasks`: a mapping with `dataset` (default fashion-mnist) and the
+  /// optional `classes`, `rotation`, `permute`.
+  private static func customTask(_ node: Node, index: Int, key: String) throws -> CustomTaskConfig {
+    let place = "\(key), task \(index)"
+    guard case .mapping(let mapping) = node else {
+      throw ConfigError.invalidValue(
+        key: place, value: describe(node),
+        expected: "a mapping such as {dataset: fashion-mnist, classes: [0, 1]}")
+    }
+    var task = CustomTaskConfig(dataset: "fashion-mnist")
+    for (keyNode, value) in mapping {
+      let name = keyNode.string ?? ""
+      let fieldPlace = "\(place) \(name)"
+      switch name {
+      case "dataset":
+        guard case .scalar = value, let v = value.string else {
+          throw ConfigError.invalidValue(
+            key: fieldPlace, value: describe(value), expected: ConfigKind.string.expected)
+        }
+        task.dataset = v
+      case "classes":
+        guard case .ints(let v) = try Self.value(of: value, kind: .ints, key: fieldPlace) else {
+          throw ConfigError.invalidValue(
+            key: fieldPlace, value: describe(value), expected: ConfigKind.ints.expected)
+        }
+        task.classes = v
+      case "rotation":
+        guard let v = value.float ?? value.int.map(Double.init), v.isFinite else {
+          throw ConfigError.invalidValue(
+            key: fieldPlace, value: describe(value), expected: "an angle in degrees")
+        }
+        task.rotation = v
+      case "permute":
+        guard let v = value.bool else {
+          throw ConfigError.invalidValue(
+            key: fieldPlace, value: describe(value), expected: ConfigKind.bool.expected)
+        }
+        task.permute = v
+      default:
+        throw ConfigError.unknownKey(
+          key: name, file: place, line: keyNode.mark?.line,
+          valid: ["dataset", "classes", "rotation", "permute"])
+      }
+    }
+    return task
   }
 
   private static func describe(_ node: Node) -> String {

@@ -18,6 +18,7 @@ public struct RunConfig: Equatable, Sendable {
   public var tasks = 5
   public var classOrder: [Int]? = nil
   public var groups: [[Int]]? = nil
+  public var customTasks: [CustomTaskConfig]? = nil
   public var angles: [Double]? = nil
   public var permuteFirst = true
   public var blurry = 0.0

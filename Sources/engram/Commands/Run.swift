@@ -39,7 +39,8 @@ struct Run: ParsableCommand {
       try Run.apply(flags: settings, to: &resolved)
       BLASThreads.set(resolved.threads)
       let data = try DatasetResolver.load(resolved.dataset, seed: resolved.seed)
-      let plan = try resolved.makePlan(data: data)
+      let seed = resolved.seed
+      let plan = try resolved.makePlan(data: data) { try DatasetResolver.load($0, seed: seed) }
       let progress = RunProgress(tasks: plan.stream.tasks.count, quiet: false)
       let result: ExperimentResult
       do {
