@@ -168,4 +168,30 @@ struct RunConfigTests {
     var config = RunConfig()
     #expect(throws: ConfigError.self) { try config.set("custom-tasks", text: "0,1") }
   }
+
+  @Test("memory_bytes buys as many examples as the buffers hold; both budgets at once is an error")
+  func memoryBytes() throws {
+    var random = RandomStream(seed: 5)
+    let data = TrainTestData(
+      train: try SyntheticData.images(
+        classes: 4, examplesPerClass: 20, side: 8, using: &random),
+      test: try SyntheticData.images(classes: 4, examplesPerClass: 2, side: 8, using: &random))
+    var config = RunConfig()
+    config.tasks = 2
+    config.memoryBytes = 1000
+    config.strategy = "replay"
+    let stream = try config.makeStream(data: data)
+    // 64 pixel bytes + label + task (8) = 72 bytes an example.
+    #expect(try config.withMemoryBudget(stream: stream).memory == 13)
+    config.strategy = "derpp"
+    // … plus 4 logits of 4 bytes = 88.
+    #expect(try config.withMemoryBudget(stream: stream).memory == 11)
+    config.strategy = "gem"
+    #expect(try config.withMemoryBudget(stream: stream).memoryPerTask == 6)
+    config.memoryBytes = 50
+    #expect(throws: ConfigError.self) { try config.withMemoryBudget(stream: stream) }
+    config.memoryBytes = 1000
+    config.memory = 10
+    #expect(throws: ConfigError.self) { try config.withMemoryBudget(stream: stream) }
+  }
 }

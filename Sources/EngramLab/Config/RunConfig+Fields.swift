@@ -87,6 +87,10 @@ extension RunConfig {
       "memory", 1...10_000_000, \.memory,
       "Replay memory in examples (replay, der, derpp, er-ace, gdumb: 500; icarl: 2000)"),
     optionalInt(
+      "memory_bytes", 1...100_000_000_000, \.memoryBytes,
+      "Replay memory as a byte budget instead of examples: as many as fit (pixels, label, task, DER logits)"
+    ),
+    optionalInt(
       "memory_per_task", 1...10_000_000, \.memoryPerTask,
       "GEM / A-GEM examples per task (256 / 250)"),
     optionalInt(

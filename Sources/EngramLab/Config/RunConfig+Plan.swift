@@ -82,10 +82,39 @@ extension RunConfig {
       replayCombination: replayLoss, boundariesVisible: !hideBoundaries)
     var plan = ExperimentPlan(
       stream: stream, architecture: architecture, optimizer: optimizerSpec, trainer: trainer,
-      strategies: try StrategyFactory.make(self),
+      strategies: try StrategyFactory.make(try withMemoryBudget(stream: stream)),
       evaluateEvery: evalEvery, computeReferences: fwt, seed: seed)
     plan.initializer = initializer
     plan.evaluationSubset = evalSubset
     return plan
+  }
+
+  /// This configuration with `memory_bytes` turned into example counts for `stream`: the
+  /// largest memory whose buffers (ReplayMemory.byteCount) fit the budget; GEM and A-GEM
+  /// split it evenly over the tasks.
+  /// - Throws: `ConfigError.invalidValue` when both budgets are given or not one example fits.
+  public func withMemoryBudget(stream: TaskStream) throws -> RunConfig {
+    guard let budget = memoryBytes else { return self }
+    guard memory == nil, memoryPerTask == nil else {
+      throw ConfigError.invalidValue(
+        key: "memory_bytes", value: "\(budget)",
+        expected: "either memory_bytes or memory / memory_per_task, not both")
+    }
+    let names = strategy.split(separator: "+").map { $0.trimmingCharacters(in: .whitespaces) }
+    let logits = names.contains { $0 == "der" || $0 == "derpp" } ? stream.outputCount : 0
+    let perExample = ReplayMemory(capacity: 1, stream: stream, logitWidth: logits).byteCount
+    var copy = self
+    copy.memory = budget / perExample
+    copy.memoryPerTask = budget / perExample / stream.tasks.count
+    guard copy.memoryPerTask! >= 1 || !names.contains(where: { $0 == "gem" || $0 == "agem" }),
+      copy.memory! >= 1
+    else {
+      throw ConfigError.invalidValue(
+        key: "memory_bytes", value: "\(budget)",
+        expected:
+          "room for at least one example (\(perExample) bytes each here\(names.contains { $0 == "gem" || $0 == "agem" } ? ", per task" : ""))"
+      )
+    }
+    return copy
   }
 }

@@ -39,6 +39,7 @@ public struct RunConfig: Equatable, Sendable {
   // The strategy.
   public var strategy = "naive"
   public var memory: Int? = nil
+  public var memoryBytes: Int? = nil
   public var memoryPerTask: Int? = nil
   public var replayBatch: Int? = nil
   public var memoryFilling: ExperienceReplay.Filling = .reservoir
