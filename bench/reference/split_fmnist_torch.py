@@ -8,7 +8,6 @@ examples into one mean loss (Engram's defaults). Prints one JSON line.
 
 Usage: split_fmnist_torch.py THREADS SEED [--memory M]
 """
-import gzip
 import json
 import resource
 import sys
@@ -19,13 +18,7 @@ start_process = time.perf_counter()
 import numpy as np
 import torch
 
-
-def idx(path):
-    with gzip.open(path) as f:
-        data = f.read()
-    rank = data[3]
-    dims = [int.from_bytes(data[4 + 4 * i:8 + 4 * i], "big") for i in range(rank)]
-    return np.frombuffer(data, np.uint8, offset=4 + 4 * rank).reshape(dims)
+from fmnist_idx import idx
 
 
 def main():

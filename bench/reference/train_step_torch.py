@@ -3,7 +3,6 @@ on preloaded tensors, for bench/train-step. Prints one JSON line with the median
 
 Usage: train_step_torch.py THREADS [--epoch]  (--epoch also times a full Fashion-MNIST epoch:
 469 steps over a shuffled, preloaded float32 training set)."""
-import gzip
 import json
 import sys
 import time
@@ -11,13 +10,7 @@ import time
 import numpy as np
 import torch
 
-
-def idx(path):
-    with gzip.open(path) as f:
-        data = f.read()
-    rank = data[3]
-    dims = [int.from_bytes(data[4 + 4 * i:8 + 4 * i], "big") for i in range(rank)]
-    return np.frombuffer(data, np.uint8, offset=4 + 4 * rank).reshape(dims)
+from fmnist_idx import idx
 
 
 def main():

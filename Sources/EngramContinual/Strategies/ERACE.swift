@@ -23,10 +23,8 @@ public struct ERACE: Strategy {
   public let replayBatch: Int?
   /// Mask and weighting convention.
   public let variant: Variant
-  var memory: ReplayMemory?
-  var sampler: ReservoirSampler
-  var drawn: [Int] = []
-  var rows = 0
+  /// The reservoir memory and its replay, as in ER.
+  var replay: ExperienceReplay
   var seen = Set<Int>()
 
   /// An ER-ACE strategy.
@@ -34,36 +32,30 @@ public struct ERACE: Strategy {
     self.capacity = capacity
     self.replayBatch = replayBatch
     self.variant = variant
-    sampler = ReservoirSampler(capacity: capacity)
+    replay = ExperienceReplay(capacity: capacity, replayBatch: replayBatch)
   }
 
   public var name: String { "er-ace" }
   public var roles: StrategyRoles { [.composesBatch, .shapesLoss] }
-  public var replayRows: Int { rows }
-  public var memoryBytes: Int { memory?.byteCount ?? 0 }
+  public var replayRows: Int { replay.replayRows }
+  public var memoryBytes: Int { replay.memoryBytes }
 
   public func save(into checkpoint: inout Checkpoint, prefix: String) {
-    memory?.save(into: &checkpoint, prefix: "\(prefix).memory")
-    checkpoint.setInts([sampler.seen], for: "\(prefix).seen")
+    replay.save(into: &checkpoint, prefix: prefix)
     checkpoint.setInts(seen.sorted(), for: "\(prefix).classes")
   }
 
   public mutating func restore(from checkpoint: Checkpoint, prefix: String, model: Model) throws {
-    try memory?.restore(from: checkpoint, prefix: "\(prefix).memory")
-    sampler.restore(seen: try requiredInts(checkpoint, "\(prefix).seen").first ?? 0)
+    try replay.restore(from: checkpoint, prefix: prefix, model: model)
     seen = Set(try requiredInts(checkpoint, "\(prefix).classes"))
   }
 
   public mutating func prepare(model: Model, stream: TaskStream, batchSize: Int) throws {
-    try checkCapacity(capacity, stream: stream)
-    memory = ReplayMemory(capacity: capacity, stream: stream)
-    rows = replayBatch ?? batchSize
+    try replay.prepare(model: model, stream: stream, batchSize: batchSize)
   }
 
   public mutating func composeBatch(_ batch: inout BatchComposer, rng: inout RandomStream) {
-    guard let memory, memory.count > 0 else { return }
-    memory.sample(rows, using: &rng, into: &drawn)
-    batch.appendReplay(from: memory, slots: drawn, tag: "replay")
+    replay.composeBatch(&batch, rng: &rng)
   }
 
   public mutating func shapeLoss(_ loss: inout BaseLoss, batch: BatchView) {
@@ -81,7 +73,6 @@ public struct ERACE: Strategy {
   }
 
   public mutating func stepDidFinish(batch: BatchView, model: Model, rng: inout RandomStream) {
-    guard let memory else { return }
-    offerNewRows(batch, to: memory, sampler: &sampler, rng: &rng)
+    replay.stepDidFinish(batch: batch, model: model, rng: &rng)
   }
 }

@@ -73,12 +73,9 @@ public struct Dataset: Sendable, Equatable {
       throw DataError.invalidParameter(
         name: "\(name) label", value: "\(bad)", allowed: "labels must lie in 0..<\(classCount)")
     }
-    self.name = name
-    self.features = features
-    self.labels = labels
-    self.featureCount = featureCount
-    self.image = image
-    self.classCount = classCount
+    self.init(
+      unchecked: name, features: features, labels: labels, featureCount: featureCount,
+      image: image, classCount: classCount)
   }
 
   /// Number of examples.
