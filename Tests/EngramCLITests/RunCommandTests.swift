@@ -94,4 +94,16 @@ struct RunCommandTests {
     #expect(result.stderr.contains("training diverged"))
     #expect(result.stderr.contains("lower the learning rate"))
   }
+
+  @Test("with --json a diverging run still prints its partial results and the reason")
+  func divergenceJSON() throws {
+    let result = try CLI.run(
+      ["run", "--dataset", try slice(), "--lr", "90", "--momentum", "0.99", "--json"])
+    #expect(result.status == 1)
+    let object = try #require(
+      try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any])
+    #expect((object["interrupted"] as? String)?.contains("training diverged") == true)
+    #expect((object["accuracy_matrix"] as? [[Double]]).map { $0.count < 5 } == true)
+    #expect(object["config"] != nil)
+  }
 }

@@ -46,7 +46,12 @@ struct Run: ParsableCommand {
       do {
         result = try ContinualExperiment(plan: plan).run(observer: progress.observe)
       } catch let interrupted as InterruptedExperiment {
-        if !interrupted.partial.accuracyMatrix.rows.isEmpty {
+        if json {
+          // The JSON still carries what finished, so scripts keep partial results.
+          try printJSON(
+            RunReport(
+              result: interrupted.partial, config: resolved, interrupted: "\(interrupted)"))
+        } else if !interrupted.partial.accuracyMatrix.rows.isEmpty {
           FileHandle.standardError.write(
             Data(
               "results before the failure:\n\(RunReport.table(interrupted.partial, config: resolved))\n"

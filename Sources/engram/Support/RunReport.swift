@@ -29,8 +29,11 @@ struct RunReport: Encodable {
   let memoryBufferBytes: Int
   let parameters: Int
   let config: ResolvedConfig
+  /// Why the run stopped early (null when it finished); the metrics cover the finished tasks.
+  let interrupted: Nullable<String>
 
-  init(result: ExperimentResult, config: RunConfig) {
+  init(result: ExperimentResult, config: RunConfig, interrupted: String? = nil) {
+    self.interrupted = Nullable(interrupted)
     let r = result.accuracyMatrix
     accuracyMatrix = r.rows
     averageAccuracy = r.finalAverageAccuracy
