@@ -100,4 +100,38 @@ struct ContinualLearnerTests {
     let url = try Fixtures.temporaryDirectory().appendingPathComponent("missing.ckpt")
     #expect(throws: ModelError.self) { try ContinualLearner.load(from: url) }
   }
+
+  @Test("the README example runs as written and learns")
+  func readmeExample() throws {
+    var random = RandomStream(seed: 11)
+    let centres = (0..<4).map { _ in (0..<16).map { _ in Float(random.nextGaussian() * 3) } }
+    func batch(_ classes: [Int]) -> ([[Float]], [Int]) {
+      let labels = (0..<64).map { classes[$0 % classes.count] }
+      return (labels.map { c in centres[c].map { $0 + Float(random.nextGaussian()) } }, labels)
+    }
+    let (rows, labels) = batch([0, 1])
+    let (newRows, newLabels) = batch([2, 3])
+    let (query, truth) = batch([0, 1, 2, 3])
+    let url = try Fixtures.temporaryDirectory("readme").appendingPathComponent("learner.ck")
+
+    // As in the README:
+    let learner = try ContinualLearner(
+      architecture: .mlp(hidden: [64]), features: 16, classes: 4,
+      strategies: [ExperienceReplay(capacity: 200)])
+    try learner.observe(rows, labels: labels)
+    try learner.observe(newRows, labels: newLabels, newTask: true)
+    let predicted = learner.predict(query)
+    try learner.save(to: url)
+    let restored = try ContinualLearner.load(
+      from: url, strategies: [ExperienceReplay(capacity: 200)])
+
+    #expect(restored.predict(query) == predicted)
+    #expect(predicted.count == truth.count)
+    for _ in 0..<20 {
+      try learner.observe(rows, labels: labels)
+      try learner.observe(newRows, labels: newLabels)
+    }
+    let correct = zip(learner.predict(query), truth).filter { $0 == $1 }.count
+    #expect(Double(correct) / Double(truth.count) > 0.9)
+  }
 }
