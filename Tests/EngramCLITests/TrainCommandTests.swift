@@ -66,7 +66,7 @@ struct TrainCommandTests {
         IDXArray(dimensions: dims, bytes: [UInt8](repeating: 0, count: dims.reduce(1, *))),
         to: folder.appendingPathComponent(name), compress: false)
     }
-    let huge = try CLI.run(["train", "--dataset", folder.path])
+    let huge = try CLI.run(["train", "--data-dir", folder.path])
     #expect(
       huge.status == 1
         && huge.stderr.hasPrefix(

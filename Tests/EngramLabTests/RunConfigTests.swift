@@ -90,6 +90,8 @@ struct RunConfigTests {
     try config.set("ewc-lambda", text: "250")
     try config.set("class_outputs", text: "all")
     try config.set("groups", text: "0,1;2,3")
+    try config.set("data-dir", text: "/data/kmnist")
+    #expect(config.dataset == "/data/kmnist")
     #expect(
       config.ewcLambda == 250 && config.classOutputs == .all && config.groups == [[0, 1], [2, 3]])
     for (key, value) in RunConfig().resolved {

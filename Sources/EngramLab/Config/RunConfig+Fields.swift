@@ -147,7 +147,8 @@ extension RunConfig {
   /// The field for a key (snake or kebab case).
   public static func field(named name: String) -> ConfigField? {
     let key = name.replacingOccurrences(of: "-", with: "_")
-    return fields.first { $0.key == key }
+    // `data_dir` is the name the IDX error messages and other tools use for a dataset folder.
+    return fields.first { $0.key == (key == "data_dir" ? "dataset" : key) }
   }
 
   /// Sets a key from a parsed value, checking its type and range.

@@ -26,6 +26,9 @@ struct Train: ParsableCommand {
     help: "fashion-mnist, a folder of four IDX files (raw or .gz), or a CSV file (label first).")
   var dataset: String = "fashion-mnist"
 
+  @Option(help: "A folder of MNIST-format IDX files (the same as --dataset DIR).")
+  var dataDir: String?
+
   @Option(help: "Architecture: mlp:W1,W2,… (e.g. mlp:400,400), linear, cnn, or cnn:C1,C2,H.")
   var model: String = "mlp:400,400"
 
@@ -91,6 +94,10 @@ struct Train: ParsableCommand {
       BLASThreads.set(threads)
       let started = Date()
       let architecture = try Architecture(parsing: model)
+      if dataDir != nil, self.dataset != "fashion-mnist" {
+        throw CommandError(message: "give --dataset or --data-dir, not both")
+      }
+      let dataset = dataDir ?? self.dataset
       let data = try DatasetResolver.load(dataset, seed: seed)
       let network = try architecture.build(
         input: InputShape(data.train), outputs: data.train.classCount)
