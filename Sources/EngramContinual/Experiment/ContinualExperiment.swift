@@ -109,11 +109,15 @@ public final class ContinualExperiment {
     self.plan = plan
   }
 
-  /// Runs it.
+  /// Runs it; with `checkpointing`, saves itself at every task end and every `every`
+  /// iterations, and continues from `checkpointing.resume` when one is given.
   /// - Throws: `InterruptedExperiment` (with the results so far) when training fails, e.g.
-  ///   `TrainingError.nonFiniteLoss`; setting errors before anything ran.
-  public func run(observer: (ExperimentEvent) -> Void = { _ in }) throws -> ExperimentResult {
-    let started = Date()
+  ///   `TrainingError.nonFiniteLoss`; setting errors before anything ran; `ModelError` for a
+  ///   checkpoint of another run.
+  public func run(
+    observer: (ExperimentEvent) -> Void = { _ in }, checkpointing: ExperimentCheckpointing? = nil
+  ) throws -> ExperimentResult {
+    var started = Date()
     let stream = plan.stream
     let streams = RandomStreams(seed: plan.seed)
     let model = try plan.architecture.build(input: stream.input, outputs: stream.outputCount)
@@ -124,29 +128,31 @@ public final class ContinualExperiment {
       streams: streams)
     let evaluator = Evaluator(stream: stream, model: model)
     let onlyAtEnd = plan.strategies.contains { $0.evaluatesOnlyAtEnd }
-    var evaluationSeconds = 0.0
-    var evaluationForwards = 0
+    var state = ExperimentState()
+    if let resume = checkpointing?.resume {
+      state = try checkpointing!.restore(resume, into: trainer)
+      started = Date(timeIntervalSinceNow: -state.elapsedSeconds)
+    }
     func timedEvaluation<T>(_ body: () throws -> T) rethrows -> T {
       let start = Date()
       let before = model.meter.forwardExamples
       defer {
-        evaluationSeconds += Date().timeIntervalSince(start)
-        evaluationForwards += model.meter.forwardExamples - before
+        state.evaluationSeconds += Date().timeIntervalSince(start)
+        state.evaluationForwards += model.meter.forwardExamples - before
       }
       return try body()
     }
     let count = stream.tasks.count
     // The untrained model's accuracies (b, for the zero-shot FWT) cost a full evaluation, so
     // like the reference FWT they are computed on request.
-    let untrained =
-      plan.computeReferences
-      ? timedEvaluation {
+    if plan.computeReferences && checkpointing?.resume == nil {
+      state.untrained = timedEvaluation {
         (0..<count).map {
           evaluator.accuracy(task: $0, stage: $0, predictor: ModelPredictor(model: model))
         }
-      } : []
+      }
+    }
     var subsets: [[Int]] = []
-    var curves: ContinualEvaluation? = nil
     if let every = plan.evaluateEvery {
       guard every >= 1 else {
         throw TrainingError.invalidSetting(
@@ -160,10 +166,10 @@ public final class ContinualExperiment {
             min(plan.evaluationSubset, task.test.count), from: task.test.count
           ).sorted())
       }
-      curves = ContinualEvaluation(tasks: count)
+      if state.curves == nil { state.curves = ContinualEvaluation(tasks: count) }
     }
     func evaluateCurves(upTo current: Int) {
-      guard var c = curves else { return }
+      guard var c = state.curves else { return }
       timedEvaluation {
         let predictor = ModelPredictor(model: model)
         for j in 0...current {
@@ -172,24 +178,29 @@ public final class ContinualExperiment {
           c.points[j].append(.init(iteration: trainer.iteration, accuracy: accuracy))
         }
       }
-      curves = c
+      state.curves = c
     }
-
-    var rows: [[Double]] = []
-    var losses: [Double] = []
+    func save(nextTask: Int, inTask: TaskProgress?) throws {
+      guard let checkpointing else { return }
+      state.nextTask = nextTask
+      state.inTask = inTask
+      state.elapsedSeconds = Date().timeIntervalSince(started)
+      state.forwardExamples = model.meter.forwardExamples
+      state.backwardExamples = model.meter.backwardExamples
+      state.peakMemoryBytes = max(state.peakMemoryBytes, peakResidentBytes())
+      try checkpointing.save(state, trainer: trainer)
+    }
     func partialResult() -> ExperimentResult {
-      result(
-        rows: rows, untrained: untrained, references: nil, curves: curves, losses: losses,
-        started: started,
-        evaluationSeconds: evaluationSeconds, evaluationForwards: evaluationForwards, model: model,
-        trainer: trainer)
+      result(state: state, references: nil, started: started, model: model, trainer: trainer)
     }
     do {
-      for t in 0..<count {
+      for t in state.nextTask..<count {
         let examples =
           trainer.strategies.lazy.compactMap { $0.trainingExamples(for: t, stream: stream) }.first
           ?? stream.trainingViews[t]
-        try trainer.beginTask(t, examples: examples)
+        let resuming = state.inTask
+        state.inTask = nil
+        if resuming == nil { try trainer.beginTask(t, examples: examples) }
         let steps =
           plan.trainer.iterations
           ?? ((examples.count + plan.trainer.batchSize - 1) / plan.trainer.batchSize)
@@ -197,43 +208,45 @@ public final class ContinualExperiment {
         observer(
           .taskStarted(index: t, name: stream.tasks[t].name, steps: examples.isEmpty ? 0 : steps))
         if !examples.isEmpty {
-          let loss = try trainer.train(task: t, examples: examples) { report in
+          let loss = try trainer.train(task: t, examples: examples, resuming: resuming) { report in
             observer(.step(report))
             if let every = plan.evaluateEvery, report.iteration % every == 0 {
               evaluateCurves(upTo: t)
             }
+            if let every = checkpointing?.every, report.iteration % every == 0 {
+              try save(nextTask: t, inTask: trainer.progress)
+            }
           }
-          losses.append(loss)
+          state.losses.append(loss)
         } else {
-          losses.append(0)
+          state.losses.append(0)
         }
         try trainer.endTask(t, examples: examples)
-        curves?.taskEnds[t] = trainer.iteration
-        if plan.evaluateEvery != nil, let last = curves?.points[t].last?.iteration,
+        state.curves?.taskEnds[t] = trainer.iteration
+        if plan.evaluateEvery != nil, let last = state.curves?.points[t].last?.iteration,
           last != trainer.iteration
         {
           evaluateCurves(upTo: t)
         }
         if onlyAtEnd && t < count - 1 {
           observer(.taskFinished(index: t, accuracies: nil))
+          try save(nextTask: t + 1, inTask: nil)
           continue
         }
         let predictor = try trainer.predictor(stage: t)
         let row = timedEvaluation {
           (0..<count).map { evaluator.accuracy(task: $0, stage: t, predictor: predictor) }
         }
-        rows.append(row)
+        state.rows.append(row)
         observer(.taskFinished(index: t, accuracies: row))
+        try save(nextTask: t + 1, inTask: nil)
       }
     } catch {
       throw InterruptedExperiment(underlying: error, partial: partialResult())
     }
     let references = plan.computeReferences ? try referenceAccuracies(streams: streams) : nil
     return result(
-      rows: rows, untrained: untrained, references: references, curves: curves, losses: losses,
-      started: started,
-      evaluationSeconds: evaluationSeconds, evaluationForwards: evaluationForwards, model: model,
-      trainer: trainer)
+      state: state, references: references, started: started, model: model, trainer: trainer)
   }
 
   /// a*_i: a fresh model, same initialisation, trained on task i alone with the same settings.
@@ -252,25 +265,23 @@ public final class ContinualExperiment {
   }
 
   private func result(
-    rows: [[Double]], untrained: [Double], references: [Double]?, curves: ContinualEvaluation?,
-    losses: [Double],
-    started: Date, evaluationSeconds: Double, evaluationForwards: Int, model: Model,
+    state: ExperimentState, references: [Double]?, started: Date, model: Model,
     trainer: Trainer
   ) -> ExperimentResult {
     let seconds = Date().timeIntervalSince(started)
     let meter = model.meter
-    let trainingForwards = meter.forwardExamples - evaluationForwards
+    let trainingForwards = meter.forwardExamples - state.evaluationForwards
     let flops =
       2 * Double(meter.macsPerExample)
       * (Double(trainingForwards) + 2 * Double(meter.backwardExamples))
     return ExperimentResult(
-      accuracyMatrix: AccuracyMatrix(rows: rows), untrainedAccuracy: untrained,
-      referenceAccuracy: references, curves: curves,
-      taskLosses: losses,
+      accuracyMatrix: AccuracyMatrix(rows: state.rows), untrainedAccuracy: state.untrained,
+      referenceAccuracy: references, curves: state.curves,
+      taskLosses: state.losses,
       cost: CostReport(
-        seconds: seconds, trainingSeconds: seconds - evaluationSeconds,
-        evaluationSeconds: evaluationSeconds,
-        trainingFLOPs: flops, peakMemoryBytes: peakResidentBytes(),
+        seconds: seconds, trainingSeconds: seconds - state.evaluationSeconds,
+        evaluationSeconds: state.evaluationSeconds,
+        trainingFLOPs: flops, peakMemoryBytes: max(state.peakMemoryBytes, peakResidentBytes()),
         memoryBufferBytes: trainer.strategyMemoryBytes,
         parameterCount: model.parameterCount))
   }

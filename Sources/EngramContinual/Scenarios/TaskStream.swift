@@ -34,7 +34,7 @@ public struct ContinualTask: Sendable {
 }
 
 /// An example of a stream: task t's training example i.
-public struct ExampleReference: Sendable, Equatable, Hashable {
+public struct ExampleReference: Sendable, Equatable, Hashable, Codable {
   /// The task it belongs to (its transform and units).
   public let task: Int
   /// Its index in that task's training set.
@@ -44,6 +44,19 @@ public struct ExampleReference: Sendable, Equatable, Hashable {
   public init(task: Int, index: Int) {
     self.task = task
     self.index = index
+  }
+
+  // Encoded as a pair [task, index]: checkpoints hold a whole epoch's order of them.
+  public init(from decoder: Decoder) throws {
+    var c = try decoder.unkeyedContainer()
+    task = try c.decode(Int.self)
+    index = try c.decode(Int.self)
+  }
+
+  public func encode(to encoder: Encoder) throws {
+    var c = encoder.unkeyedContainer()
+    try c.encode(task)
+    try c.encode(index)
   }
 }
 

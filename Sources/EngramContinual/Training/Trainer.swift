@@ -73,6 +73,33 @@ public enum LearningRateSchedule: Sendable, Equatable {
   }
 }
 
+/// Where a task's training loop stands: enough to continue it exactly after a restart.
+public struct TaskProgress: Sendable, Equatable, Codable {
+  /// The task.
+  public var task: Int
+  /// This epoch's example order.
+  public var order: [ExampleReference]
+  /// Examples of `order` already used.
+  public var position: Int
+  /// Epochs begun (1-based once training starts).
+  public var epoch = 0
+  /// Steps taken in this task.
+  public var step = 0
+  /// Loss sum and count of the current epoch.
+  public var lossSum = 0.0
+  /// Steps in `lossSum`.
+  public var lossCount = 0
+  /// Mean loss of the last finished epoch.
+  public var lastEpochLoss = 0.0
+
+  /// The state before the first step of `task`.
+  public init(task: Int, order: [ExampleReference], position: Int) {
+    self.task = task
+    self.order = order
+    self.position = position
+  }
+}
+
 /// What the trainer reports after every step.
 public struct StepReport: Sendable {
   /// The task trained.
@@ -113,6 +140,8 @@ public final class Trainer {
   public let reader: StreamBatchReader
   /// Steps taken since the start.
   public internal(set) var iteration = 0
+  /// Where the task being trained stands (nil between tasks), for checkpoints.
+  public private(set) var progress: TaskProgress?
   private var dataOrder: RandomStream
   private var replayDraws: RandomStream
   private let inputs: Tensor
@@ -202,53 +231,60 @@ public final class Trainer {
   }
 
   /// Trains task `index` on `examples` (default: its view) for the configured epochs or
-  /// iterations, calling `onStep` after every step.
+  /// iterations, calling `onStep` after every step; with `resuming`, continues a task from
+  /// where `progress` (taken during an earlier run) left it.
   /// - Returns: the mean loss of the last epoch.
   /// - Throws: `TrainingError.nonFiniteLoss`; whatever `onStep` or a hook throws.
   @discardableResult
   public func train(
-    task index: Int, examples: [ExampleReference]? = nil,
+    task index: Int, examples: [ExampleReference]? = nil, resuming: TaskProgress? = nil,
     onStep: (StepReport) throws -> Void = { _ in }
   ) throws -> Double {
-    var order = examples ?? stream.trainingViews[index]
-    guard !order.isEmpty else {
+    let examples = examples ?? stream.trainingViews[index]
+    guard !examples.isEmpty else {
       throw TrainingError.incompatibleData(
         dataset: stream.tasks[index].name, problem: "no training examples")
     }
-    let n = order.count
+    let n = examples.count
     let stepsPerEpoch = (n + config.batchSize - 1) / config.batchSize
     let totalSteps = config.iterations ?? stepsPerEpoch * config.epochs
-    var position = n
-    var epoch = 0
-    var lossSum = 0.0
-    var lossCount = 0
-    var lastEpochLoss = 0.0
+    var loop = resuming ?? TaskProgress(task: index, order: examples, position: n)
+    guard loop.task == index, loop.order.count == n, loop.step <= totalSteps else {
+      throw TrainingError.invalidSetting(
+        name: "resumed task", value: "task \(loop.task), \(loop.order.count) examples",
+        allowed: "the checkpoint must come from task \(index) of this stream (\(n) examples)")
+    }
     let baseRate = optimizer.learningRate
-    defer { optimizer.learningRate = baseRate }
-    for step in 1...totalSteps {
-      optimizer.learningRate = config.schedule.rate(base: baseRate, step: step - 1, of: totalSteps)
-      if position >= n {
-        dataOrder.shuffle(&order)
-        position = 0
-        epoch += 1
+    defer {
+      optimizer.learningRate = baseRate
+      progress = nil
+    }
+    while loop.step < totalSteps {
+      optimizer.learningRate = config.schedule.rate(base: baseRate, step: loop.step, of: totalSteps)
+      if loop.position >= n {
+        dataOrder.shuffle(&loop.order)
+        loop.position = 0
+        loop.epoch += 1
       }
-      let batch = order[position..<min(position + config.batchSize, n)]
-      position += batch.count
-      let loss = try self.step(newExamples: batch, task: index, epoch: epoch)
-      lossSum += Double(loss)
-      lossCount += 1
-      let endsEpoch = position >= n || step == totalSteps
+      let batch = loop.order[loop.position..<min(loop.position + config.batchSize, n)]
+      loop.position += batch.count
+      let loss = try self.step(newExamples: batch, task: index, epoch: loop.epoch)
+      loop.step += 1
+      loop.lossSum += Double(loss)
+      loop.lossCount += 1
+      let endsEpoch = loop.position >= n || loop.step == totalSteps
       if endsEpoch {
-        lastEpochLoss = lossSum / Double(lossCount)
-        lossSum = 0
-        lossCount = 0
+        loop.lastEpochLoss = loop.lossSum / Double(loop.lossCount)
+        loop.lossSum = 0
+        loop.lossCount = 0
       }
+      progress = loop
       try onStep(
         StepReport(
-          task: index, epoch: epoch, step: step, totalSteps: totalSteps, iteration: iteration,
-          loss: loss, endsEpoch: endsEpoch))
+          task: index, epoch: loop.epoch, step: loop.step, totalSteps: totalSteps,
+          iteration: iteration, loss: loss, endsEpoch: endsEpoch))
     }
-    return lastEpochLoss
+    return loop.lastEpochLoss
   }
 
   /// One step on stream examples.

@@ -1,0 +1,109 @@
+import EngramContinual
+import EngramData
+import EngramNN
+import EngramRandom
+import EngramTestSupport
+import Foundation
+import Testing
+
+/// Every strategy, small enough for the two-task cluster stream.
+let resumableStrategies: [(String, @Sendable () -> [any Strategy])] = [
+  ("naive", { [] }),
+  ("joint", { [Joint()] }),
+  ("cumulative", { [Cumulative()] }),
+  ("replay", { [ExperienceReplay(capacity: 40)] }),
+  (
+    "replay class-balanced herding",
+    { [ExperienceReplay(capacity: 40, filling: .classBalanced, selection: .herding)] }
+  ),
+  ("gem", { [GEM(memoryPerTask: 20)] }),
+  ("agem", { [AGEM(memoryPerTask: 20, referenceBatch: 16)] }),
+  ("ewc", { [EWC(lambda: 10)] }),
+  ("online-ewc", { [EWC(lambda: 10, consolidation: .online(gamma: 0.9))] }),
+  ("si", { [SynapticIntelligence(strength: 1)] }),
+  ("mas", { [MAS(lambda: 0.1)] }),
+  ("lwf", { [LwF()] }),
+  ("icarl", { [ICaRL(capacity: 40)] }),
+  ("gdumb", { [GDumb(capacity: 40, epochs: 3)] }),
+  ("der", { [DarkExperienceReplay(capacity: 40, alpha: 0.5)] }),
+  ("derpp", { [DarkExperienceReplay(capacity: 40, alpha: 0.5, beta: 0.5)] }),
+  ("er-ace", { [ERACE(capacity: 40)] }),
+  ("replay+ewc", { [ExperienceReplay(capacity: 40), EWC(lambda: 10)] }),
+]
+
+@Suite("Checkpoints and resume")
+struct ResumeTests {
+  func plan(_ strategies: [any Strategy]) throws -> ExperimentPlan {
+    var plan = ExperimentPlan(
+      stream: try twoTaskStream(), architecture: .mlp(hidden: [16]),
+      optimizer: .sgd(learningRate: 0.05, momentum: 0.9, weightDecay: 0),
+      trainer: TrainerConfig(batchSize: 16, epochs: 2), strategies: strategies,
+      evaluateEvery: 5, computeReferences: true, seed: 4)
+    plan.evaluationSubset = 50
+    return plan
+  }
+
+  /// The measured parts of a result (everything but timings and process memory).
+  func measured(_ r: ExperimentResult) -> [String] {
+    [
+      "\(r.accuracyMatrix.rows)", "\(r.taskLosses)", "\(String(describing: r.curves))",
+      "\(r.untrainedAccuracy)", "\(String(describing: r.referenceAccuracy))",
+      "\(r.cost.trainingFLOPs)", "\(r.cost.memoryBufferBytes)",
+    ]
+  }
+
+  @Test(
+    "a run continued from any of its checkpoints ends with the numbers of an uninterrupted run",
+    arguments: resumableStrategies.map(\.0))
+  func resumeEverywhere(name: String) throws {
+    let make = try #require(resumableStrategies.first { $0.0 == name }?.1)
+    let folder = try Fixtures.temporaryDirectory("resume")
+    let file = folder.appendingPathComponent("run.ckpt")
+    let saving = ExperimentCheckpointing(file: file, every: 7, fingerprint: name)
+    // Snapshot the checkpoint file whenever it changed: each is a point a kill could hit.
+    var snapshots: [Data] = []
+    let whole = try ContinualExperiment(plan: try plan(make())).run(
+      observer: { _ in
+        if let data = try? Data(contentsOf: file), data != snapshots.last {
+          snapshots.append(data)
+        }
+      }, checkpointing: saving)
+    // GDumb never trains on the stream, so only its task ends are checkpointed.
+    #expect(
+      snapshots.count >= (name == "gdumb" ? 1 : 5), "mid-task and task-end checkpoints exist")
+    for (i, snapshot) in snapshots.enumerated() {
+      let resumed = try ContinualExperiment(plan: try plan(make())).run(
+        checkpointing: ExperimentCheckpointing(
+          file: folder.appendingPathComponent("again.ckpt"), every: 7, fingerprint: name,
+          resume: try CheckpointFile.decode([UInt8](snapshot), file: "snapshot \(i)")))
+      #expect(measured(resumed) == measured(whole), "resumed from snapshot \(i)")
+    }
+  }
+
+  @Test("a checkpoint of another configuration or a damaged one is refused with the reason")
+  func refusals() throws {
+    let folder = try Fixtures.temporaryDirectory("resume")
+    let file = folder.appendingPathComponent("run.ckpt")
+    _ = try ContinualExperiment(plan: try plan([ExperienceReplay(capacity: 40)])).run(
+      checkpointing: ExperimentCheckpointing(file: file, fingerprint: "config A"))
+    let saved = try CheckpointFile.read(from: file)
+    do {
+      _ = try ContinualExperiment(plan: try plan([ExperienceReplay(capacity: 40)])).run(
+        checkpointing: ExperimentCheckpointing(
+          file: file, fingerprint: "config B", resume: saved))
+      Issue.record("accepted another configuration's checkpoint")
+    } catch let error as ModelError {
+      #expect("\(error)".contains("configuration"))
+    }
+    do {
+      _ = try ContinualExperiment(plan: try plan([EWC()])).run(
+        checkpointing: ExperimentCheckpointing(file: file, fingerprint: "config A", resume: saved))
+      Issue.record("accepted another strategy's checkpoint")
+    } catch let error as ModelError {
+      #expect("\(error)".contains("strategies"))
+    }
+    var bytes = [UInt8](try Data(contentsOf: file))
+    bytes[bytes.count / 2] ^= 0xFF
+    #expect(throws: ModelError.self) { try CheckpointFile.decode(bytes, file: "run.ckpt") }
+  }
+}
