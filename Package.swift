@@ -18,6 +18,7 @@ let package = Package(
     .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
     .package(url: "https://github.com/yaslab/CSV.swift", from: "2.5.0"),
     .package(url: "https://github.com/jpsim/Yams", from: "5.0.0"),
+    .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
   ],
   targets: [
     // OpenBLAS (CBLAS) + LAPACKE from Debian on Linux; Accelerate on Apple platforms.
@@ -44,6 +45,7 @@ let package = Package(
       name: "EngramLab",
       dependencies: [
         "EngramContinual", "EngramNN", "EngramData", "EngramTheory", "EngramRandom", "Yams",
+        .product(name: "GRDB", package: "GRDB.swift"),
       ]),
     .executableTarget(
       name: "engram",
@@ -66,6 +68,7 @@ let package = Package(
       name: "EngramLabTests",
       dependencies: [
         "EngramLab", "EngramContinual", "EngramData", "EngramRandom", "EngramTestSupport",
+        .product(name: "GRDB", package: "GRDB.swift"),
       ]),
     .testTarget(
       name: "EngramCLITests",

@@ -14,10 +14,20 @@ enum CLI {
       .deletingLastPathComponent().appendingPathComponent("engram")
   }
 
-  static func run(_ arguments: [String]) throws -> CLIResult {
+  /// Runs engram with `arguments` in `directory` (default: a fresh temporary folder, so the
+  /// default results store `.engram/` never lands in the source tree).
+  static func run(_ arguments: [String], in directory: URL? = nil) throws -> CLIResult {
     let process = Process()
     process.executableURL = executable
     process.arguments = arguments
+    process.currentDirectoryURL =
+      try directory
+      ?? {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent(
+          "engram-cli-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        return dir
+      }()
     let out = Pipe()
     let err = Pipe()
     process.standardOutput = out

@@ -45,7 +45,7 @@ public struct ExperimentPlan {
 }
 
 /// What a run measured.
-public struct ExperimentResult: Sendable, Codable {
+public struct ExperimentResult: Sendable, Codable, Equatable {
   /// R[i][j] (a single row for Joint).
   public var accuracyMatrix: AccuracyMatrix
   /// Each task's accuracy before any training (b, for the Lopez-Paz FWT) when references are
@@ -59,6 +59,19 @@ public struct ExperimentResult: Sendable, Codable {
   public var taskLosses: [Double]
   /// Time, compute and memory.
   public var cost: CostReport
+
+  /// A result (runs make these; stores and tests rebuild them).
+  public init(
+    accuracyMatrix: AccuracyMatrix, untrainedAccuracy: [Double], referenceAccuracy: [Double]?,
+    curves: ContinualEvaluation?, taskLosses: [Double], cost: CostReport
+  ) {
+    self.accuracyMatrix = accuracyMatrix
+    self.untrainedAccuracy = untrainedAccuracy
+    self.referenceAccuracy = referenceAccuracy
+    self.curves = curves
+    self.taskLosses = taskLosses
+    self.cost = cost
+  }
 }
 
 /// Time, compute and memory of a run (reference/methods.md §7.9).
@@ -77,6 +90,20 @@ public struct CostReport: Sendable, Codable, Equatable {
   public var memoryBufferBytes: Int
   /// Network parameters.
   public var parameterCount: Int
+
+  /// A cost report.
+  public init(
+    seconds: Double, trainingSeconds: Double, evaluationSeconds: Double, trainingFLOPs: Double,
+    peakMemoryBytes: Int, memoryBufferBytes: Int, parameterCount: Int
+  ) {
+    self.seconds = seconds
+    self.trainingSeconds = trainingSeconds
+    self.evaluationSeconds = evaluationSeconds
+    self.trainingFLOPs = trainingFLOPs
+    self.peakMemoryBytes = peakMemoryBytes
+    self.memoryBufferBytes = memoryBufferBytes
+    self.parameterCount = parameterCount
+  }
 }
 
 /// A run that failed part-way, with what was measured before.
@@ -91,6 +118,8 @@ public struct InterruptedExperiment: Error, CustomStringConvertible {
 
 /// An event during a run, for progress displays.
 public enum ExperimentEvent {
+  /// The run begins (or continues at task `from`) with `tasks` tasks.
+  case started(tasks: Int, from: Int)
   /// A task begins training, taking `steps` steps.
   case taskStarted(index: Int, name: String, steps: Int)
   /// A step finished.
@@ -193,6 +222,7 @@ public final class ContinualExperiment {
     func partialResult() -> ExperimentResult {
       result(state: state, references: nil, started: started, model: model, trainer: trainer)
     }
+    observer(.started(tasks: count, from: state.nextTask))
     do {
       for t in state.nextTask..<count {
         let examples =

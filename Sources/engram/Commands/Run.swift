@@ -30,39 +30,82 @@ struct Run: ParsableCommand {
   @Flag(help: "Print one JSON object.")
   var json = false
 
+  @Option(help: "The results store (SQLite) the run is recorded in.")
+  var store: String = ResultsStore.defaultPath
+
+  @Flag(help: "Record nothing in the results store.")
+  var noStore = false
+
+  @Option(
+    help:
+      "Save checkpoints (model, optimiser, strategy state, random streams, results so far) here."
+  )
+  var checkpointDir: String?
+
+  @Option(help: "Also checkpoint every N iterations (default: at task ends only).")
+  var checkpointEvery: Int?
+
+  @Option(help: "Continue the run saved in this checkpoint folder (its settings are reused).")
+  var resume: String?
+
+  @Option(help: .hidden) var sweepId: Int64?
+  @Option(help: .hidden) var sweepIndex: Int?
+
   @Argument(parsing: .allUnrecognized, help: "Settings as --key value (see the list above).")
   var settings: [String] = []
 
   func run() throws {
     try reportingErrors {
-      var resolved = try config.map { try RunConfig.load(URL(fileURLWithPath: $0)) } ?? RunConfig()
-      try Run.apply(flags: settings, to: &resolved)
-      BLASThreads.set(resolved.threads)
-      let data = try DatasetResolver.load(resolved.dataset, seed: resolved.seed)
-      let seed = resolved.seed
-      let plan = try resolved.makePlan(data: data) { try DatasetResolver.load($0, seed: seed) }
-      let progress = RunProgress(tasks: plan.stream.tasks.count, quiet: false)
-      let result: ExperimentResult
-      do {
-        result = try ContinualExperiment(plan: plan).run(observer: progress.observe)
-      } catch let interrupted as InterruptedExperiment {
-        if json {
-          // The JSON still carries what finished, so scripts keep partial results.
-          try printJSON(
-            RunReport(
-              result: interrupted.partial, config: resolved, interrupted: "\(interrupted)"))
-        } else if !interrupted.partial.accuracyMatrix.rows.isEmpty {
-          FileHandle.standardError.write(
-            Data(
-              "results before the failure:\n\(RunReport.table(interrupted.partial, config: resolved))\n"
-                .utf8))
-        }
-        throw interrupted
+      if let every = checkpointEvery, every < 1 {
+        throw CommandError(message: "--checkpoint-every must be at least 1 (iterations)")
       }
+      var options = RunOptions(
+        storePath: noStore ? nil : store,
+        checkpointDirectory: checkpointDir.map { URL(fileURLWithPath: $0) },
+        checkpointEvery: checkpointEvery, sweepID: sweepId, sweepIndex: sweepIndex)
+      let progress = RunProgress(quiet: false)
+      let outcome: RunOutcome
+      do {
+        if let resume {
+          guard config == nil, settings.isEmpty, checkpointDir == nil else {
+            throw CommandError(
+              message:
+                "--resume continues a run with its own saved settings; give no --config, --checkpoint-dir or other settings"
+            )
+          }
+          options.checkpointDirectory = URL(fileURLWithPath: resume)
+          outcome = try LabRun.resume(
+            URL(fileURLWithPath: resume), options: options, observer: progress.observe)
+        } else {
+          var resolved =
+            try config.map { try RunConfig.load(URL(fileURLWithPath: $0)) } ?? RunConfig()
+          try Run.apply(flags: settings, to: &resolved)
+          outcome = try LabRun.execute(resolved, options: options, observer: progress.observe)
+        }
+      } catch let failed as FailedRun {
+        let resolved = try RunConfig(json: failed.record.config, file: "run record")
+        if let partial = failed.record.result {
+          if json {
+            // The JSON still carries what finished, so scripts keep partial results.
+            try printJSON(
+              RunReport(result: partial, config: resolved, interrupted: "\(failed)", id: failed.id))
+          } else if !partial.accuracyMatrix.rows.isEmpty {
+            FileHandle.standardError.write(
+              Data(
+                "results before the failure:\n\(RunReport.table(partial, config: resolved))\n".utf8)
+            )
+          }
+        }
+        throw failed
+      }
+      let resolved = try RunConfig(json: outcome.record.config, file: "run record")
       if json {
-        try printJSON(RunReport(result: result, config: resolved))
+        try printJSON(RunReport(result: outcome.result, config: resolved, id: outcome.id))
       } else {
-        print(RunReport.table(result, config: resolved))
+        print(RunReport.table(outcome.result, config: resolved))
+        if let id = outcome.id {
+          print("\nstored as run \(id) in \(options.storePath ?? "")")
+        }
       }
     }
   }
@@ -103,29 +146,40 @@ struct Run: ParsableCommand {
   }
 }
 
-/// Progress of a run on stderr: a bar per task on a terminal, one line per task otherwise.
+/// Progress of a run on stderr: a bar per task with the run's rate and ETA on a terminal,
+/// one line per task otherwise.
 final class RunProgress {
-  let tasks: Int
-  let reporter: ProgressReporter
+  var tasks = 0
+  var reporter: ProgressReporter
   var current = 0
-  var steps = 0
+  var stepsDone = 0
+  var stepsPlanned = 0
 
-  init(tasks: Int, quiet: Bool) {
-    self.tasks = tasks
+  init(quiet: Bool) {
     reporter = ProgressReporter(label: "task", quiet: quiet)
   }
 
   func observe(_ event: ExperimentEvent) {
     switch event {
+    case .started(let tasks, let from):
+      self.tasks = tasks
+      reporter = ProgressReporter(label: "task", quiet: reporter.quiet)
+      if from > 0 { reporter.line("continuing at task \(from + 1)/\(tasks)") }
     case .taskStarted(let index, let name, let steps):
       current = index
-      self.steps = steps
+      stepsPlanned = steps
       if !reporter.isTerminal {
         reporter.line("task \(index + 1)/\(tasks): \(name), \(steps) steps")
       }
     case .step(let report):
+      stepsDone += 1
       if reporter.isTerminal && (report.step % 5 == 0 || report.step == report.totalSteps) {
-        reporter.update(report.step, report.totalSteps, label: "task \(current + 1)/\(tasks)")
+        // The ETA assumes the remaining tasks take as many steps as this one.
+        let remainingTasks = max(0, tasks - current - 1)
+        reporter.update(
+          report.step, report.totalSteps, label: "task \(current + 1)/\(tasks)",
+          rateOf: stepsDone,
+          remaining: report.totalSteps - report.step + remainingTasks * report.totalSteps)
       }
     case .taskFinished(let index, let accuracies):
       if let accuracies {

@@ -28,6 +28,12 @@ func reportingErrors(_ body: () throws -> Void) throws {
     fail(error.description)
   } catch let error as InterruptedExperiment {
     fail("\(error.underlying)")
+  } catch let error as FailedRun {
+    fail("\(error)")
+  } catch let error as StoreError {
+    fail(error.description)
+  } catch let error as CocoaError {
+    fail(error.localizedDescription)
   } catch let error as CommandError {
     fail(error.message)
   }

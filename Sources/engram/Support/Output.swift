@@ -74,11 +74,15 @@ struct ProgressReporter {
     update(done, total, label: label)
   }
 
-  func update(_ done: Int, _ total: Int, label: String) {
+  /// Shows `done` of `total`; the rate counts `rateOf` units since the start (default
+  /// `done`) and the ETA covers `remaining` units (default `total - done`).
+  func update(
+    _ done: Int, _ total: Int, label: String, rateOf counted: Int? = nil, remaining left: Int? = nil
+  ) {
     guard !quiet else { return }
     let elapsed = Date().timeIntervalSince(start)
-    let rate = elapsed > 0 ? Double(done) / elapsed : 0
-    let remaining = rate > 0 ? Double(total - done) / rate : 0
+    let rate = elapsed > 0 ? Double(counted ?? done) / elapsed : 0
+    let remaining = rate > 0 ? Double(left ?? (total - done)) / rate : 0
     if isTerminal {
       let width = 24
       let filled = total > 0 ? width * done / total : width

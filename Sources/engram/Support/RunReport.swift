@@ -29,25 +29,29 @@ struct RunReport: Encodable {
   let memoryBufferBytes: Int
   let parameters: Int
   let config: ResolvedConfig
+  /// The run's id in the results store (null when not stored).
+  let runId: Nullable<Int64>
   /// Why the run stopped early (null when it finished); the metrics cover the finished tasks.
   let interrupted: Nullable<String>
 
-  init(result: ExperimentResult, config: RunConfig, interrupted: String? = nil) {
+  init(result: ExperimentResult, config: RunConfig, interrupted: String? = nil, id: Int64? = nil) {
     self.interrupted = Nullable(interrupted)
+    self.runId = Nullable(id)
     let r = result.accuracyMatrix
+    let m = RunMetrics(result)
     accuracyMatrix = r.rows
-    averageAccuracy = r.finalAverageAccuracy
-    forgetting = Nullable(r.averageForgetting(.chaudhry))
-    forgettingDrop = Nullable(r.averageForgetting(.drop))
-    bwt = Nullable(r.backwardTransfer)
-    fwt = Nullable(result.referenceAccuracy.flatMap { r.forwardTransfer(reference: $0) })
-    fwtZeroShot = Nullable(r.forwardTransfer(untrained: result.untrainedAccuracy))
-    learningAccuracy = Nullable(r.learningAccuracy)
-    averageIncrementalAccuracy = r.rows.isEmpty ? 0 : r.averageIncrementalAccuracy
+    averageAccuracy = m["average_accuracy"] ?? 0
+    forgetting = Nullable(m["forgetting"])
+    forgettingDrop = Nullable(m["forgetting_drop"])
+    bwt = Nullable(m["bwt"])
+    fwt = Nullable(m["fwt"])
+    fwtZeroShot = Nullable(m["fwt_zero_shot"])
+    learningAccuracy = Nullable(m["learning_accuracy"])
+    averageIncrementalAccuracy = m["average_incremental_accuracy"] ?? 0
     intransigence = Nullable(result.referenceAccuracy.flatMap { r.intransigence(reference: $0) })
-    minAcc = Nullable(result.curves?.minACC)
-    wcAcc = Nullable(result.curves?.wcACC)
-    windowedForgetting = Nullable(result.curves?.windowedForgetting())
+    minAcc = Nullable(m["min_acc"])
+    wcAcc = Nullable(m["wc_acc"])
+    windowedForgetting = Nullable(m["windowed_forgetting"])
     curves = Nullable(result.curves)
     untrainedAccuracy = result.untrainedAccuracy
     referenceAccuracy = Nullable(result.referenceAccuracy)
@@ -107,23 +111,3 @@ struct RunReport: Encodable {
 }
 
 /// The resolved configuration as an ordered JSON object.
-struct ResolvedConfig: Encodable {
-  let entries: [(String, ConfigValue)]
-
-  init(_ config: RunConfig) {
-    entries = config.resolved
-  }
-
-  struct Key: CodingKey {
-    var stringValue: String
-    var intValue: Int? { nil }
-    init(_ s: String) { stringValue = s }
-    init?(stringValue: String) { self.stringValue = stringValue }
-    init?(intValue: Int) { nil }
-  }
-
-  func encode(to encoder: Encoder) throws {
-    var c = encoder.container(keyedBy: Key.self)
-    for (key, value) in entries { try c.encode(value, forKey: Key(key)) }
-  }
-}

@@ -1,0 +1,201 @@
+import EngramContinual
+import EngramData
+import EngramLinalg
+import EngramNN
+import Foundation
+
+/// Where a run records itself and saves its progress.
+public struct RunOptions: Sendable {
+  /// The results store (nil: nothing is recorded).
+  public var storePath: String?
+  /// Folder for the run's checkpoint, configuration and result (nil: no checkpoints).
+  public var checkpointDirectory: URL?
+  /// Iterations between checkpoints (nil: at task ends only).
+  public var checkpointEvery: Int?
+  /// The sweep the run belongs to, and its index there.
+  public var sweepID: Int64?
+  /// Index in the sweep.
+  public var sweepIndex: Int?
+
+  /// Options.
+  public init(
+    storePath: String? = ResultsStore.defaultPath, checkpointDirectory: URL? = nil,
+    checkpointEvery: Int? = nil, sweepID: Int64? = nil, sweepIndex: Int? = nil
+  ) {
+    self.storePath = storePath
+    self.checkpointDirectory = checkpointDirectory
+    self.checkpointEvery = checkpointEvery
+    self.sweepID = sweepID
+    self.sweepIndex = sweepIndex
+  }
+}
+
+/// What a finished run produced.
+public struct RunOutcome: Sendable {
+  /// The run's id in the store (nil without a store).
+  public let id: Int64?
+  /// The record as stored.
+  public let record: RunRecord
+  /// What it measured.
+  public let result: ExperimentResult
+}
+
+/// A run that stopped with an error, after recording what it had.
+public struct FailedRun: Error, CustomStringConvertible {
+  /// Why it stopped.
+  public let underlying: Error
+  /// The record as stored (status `failed`, partial result).
+  public let record: RunRecord
+  /// Its id in the store.
+  public let id: Int64?
+
+  public var description: String { "\(underlying)" }
+}
+
+/// Runs one configuration end to end: loads the data, builds the plan, records the run in the
+/// store (as `running`, then `complete` or `failed`), saves checkpoints, and continues from a
+/// checkpoint folder.
+///
+/// A checkpoint folder holds `config.json` (the resolved configuration), `run.ckpt` (the
+/// latest checkpoint), `run-id` (the run's id in the store) and, once finished,
+/// `result.json`. Continuing (`resume`) needs only the folder.
+public enum LabRun {
+  /// Runs `config`.
+  /// - Throws: `FailedRun` after recording a run that failed part-way; configuration, data
+  ///   and store errors before it started.
+  public static func execute(
+    _ config: RunConfig, options: RunOptions,
+    observer: (ExperimentEvent) -> Void = { _ in }
+  ) throws -> RunOutcome {
+    if let folder = options.checkpointDirectory {
+      try prepareFolder(folder, config: config)
+    }
+    return try start(config, options: options, resume: nil, observer: observer)
+  }
+
+  /// Continues the run whose checkpoint folder is `folder`; a run killed before its first
+  /// checkpoint starts over, a finished one returns its result.
+  /// - Throws: `ConfigError` for a folder that holds no run; `ModelError` for a corrupt or
+  ///   mismatched checkpoint; as `execute`.
+  public static func resume(
+    _ folder: URL, options: RunOptions, observer: (ExperimentEvent) -> Void = { _ in }
+  ) throws -> RunOutcome {
+    let configFile = folder.appendingPathComponent("config.json")
+    guard let text = try? String(contentsOf: configFile, encoding: .utf8) else {
+      throw ConfigError.unreadable(
+        file: folder.path,
+        reason:
+          "not a run checkpoint folder (no config.json); runs started with --checkpoint-dir DIR can be resumed"
+      )
+    }
+    let config = try RunConfig(json: text, file: configFile.path)
+    var options = options
+    options.checkpointDirectory = folder
+    let resultFile = folder.appendingPathComponent("result.json")
+    if let json = try? String(contentsOf: resultFile, encoding: .utf8) {
+      let record = try ResultsStore.decode(json, path: resultFile.path)
+      if record.status == .complete, let result = record.result {
+        let id = try? String(contentsOf: folder.appendingPathComponent("run-id"), encoding: .utf8)
+        return RunOutcome(
+          id: id.flatMap { Int64($0.trimmingCharacters(in: .whitespacesAndNewlines)) },
+          record: record, result: result)
+      }
+    }
+    let checkpointFile = folder.appendingPathComponent("run.ckpt")
+    let checkpoint =
+      FileManager.default.fileExists(atPath: checkpointFile.path)
+      ? try CheckpointFile.read(from: checkpointFile) : nil
+    return try start(config, options: options, resume: checkpoint, observer: observer)
+  }
+
+  /// Writes the folder's configuration, refusing a folder that holds another run.
+  static func prepareFolder(_ folder: URL, config: RunConfig) throws {
+    try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+    let file = folder.appendingPathComponent("config.json")
+    if let existing = try? String(contentsOf: file, encoding: .utf8), existing != config.json {
+      throw ConfigError.invalidValue(
+        key: "checkpoint_dir", value: folder.path,
+        expected:
+          "a new or empty folder (it holds another run's checkpoint; continue that one with --resume \(folder.path))"
+      )
+    }
+    try writeAtomically(config.json, to: file)
+    for stale in ["run.ckpt", "result.json", "run-id"] {
+      try? FileManager.default.removeItem(at: folder.appendingPathComponent(stale))
+    }
+  }
+
+  private static func start(
+    _ config: RunConfig, options: RunOptions, resume: Checkpoint?,
+    observer: (ExperimentEvent) -> Void
+  ) throws -> RunOutcome {
+    BLASThreads.set(config.threads)
+    let data = try DatasetResolver.load(config.dataset, seed: config.seed)
+    let seed = config.seed
+    let plan = try config.makePlan(data: data) { try DatasetResolver.load($0, seed: seed) }
+    let store = try options.storePath.map { try ResultsStore(path: $0) }
+    var record = RunRecord(
+      kind: .network, status: .running, runKey: config.runKey, label: config.strategy,
+      seed: config.seed, config: config.json, sweepID: options.sweepID,
+      sweepIndex: options.sweepIndex)
+    let idFile = options.checkpointDirectory?.appendingPathComponent("run-id")
+    var id: Int64? = nil
+    if resume != nil, let idFile,
+      let text = try? String(contentsOf: idFile, encoding: .utf8),
+      let saved = Int64(text.trimmingCharacters(in: .whitespacesAndNewlines)),
+      let previous = try? store?.record(id: saved)
+    {
+      id = saved
+      record.startedAt = previous.startedAt
+    }
+    if id == nil, let store {
+      id = try store.insert(record)
+      if let idFile, let id { try writeAtomically("\(id)\n", to: idFile) }
+    }
+    let checkpointing = options.checkpointDirectory.map {
+      ExperimentCheckpointing(
+        file: $0.appendingPathComponent("run.ckpt"), every: options.checkpointEvery,
+        fingerprint: config.json, resume: resume)
+    }
+    do {
+      let result = try ContinualExperiment(plan: plan).run(
+        observer: observer, checkpointing: checkpointing)
+      record.status = .complete
+      record.result = result
+      record.finishedAt = Date()
+      try finish(record, id: id, store: store, folder: options.checkpointDirectory)
+      return RunOutcome(id: id, record: record, result: result)
+    } catch let interrupted as InterruptedExperiment {
+      record.status = .failed
+      record.result = interrupted.partial
+      record.message = "\(interrupted)"
+      record.finishedAt = Date()
+      try finish(record, id: id, store: store, folder: options.checkpointDirectory)
+      throw FailedRun(underlying: interrupted, record: record, id: id)
+    }
+  }
+
+  private static func finish(
+    _ record: RunRecord, id: Int64?, store: ResultsStore?, folder: URL?
+  ) throws {
+    if let store, let id { try store.update(id: id, with: record) }
+    if let folder {
+      try writeAtomically(
+        try ResultsStore.json(record), to: folder.appendingPathComponent("result.json"))
+    }
+  }
+}
+
+/// Writes text through a temporary file and a rename, so readers see the old or the new file.
+public func writeAtomically(_ text: String, to url: URL) throws {
+  let temporary = url.deletingLastPathComponent().appendingPathComponent(
+    ".\(url.lastPathComponent).\(ProcessInfo.processInfo.processIdentifier).tmp")
+  try Data(text.utf8).write(to: temporary)
+  if rename(temporary.path, url.path) != 0 {
+    let reason = String(cString: strerror(errno))
+    try? FileManager.default.removeItem(at: temporary)
+    throw CocoaError(
+      .fileWriteUnknown,
+      userInfo: [NSFilePathErrorKey: url.path, NSLocalizedDescriptionKey: reason])
+  }
+}

@@ -1,0 +1,141 @@
+import EngramTheory
+import Foundation
+import GRDB
+
+extension ResultsStore {
+  /// Writes the store as tidy CSV tables into `folder` — `runs.csv` (one row per run with
+  /// every configuration key and metric as a column), `metrics.csv`, `accuracies.csv`,
+  /// `task_results.csv`, `curves.csv`, `theory_points.csv` and `sweeps.csv` (one observation
+  /// per row; join on `run_id`). Returns each file's row count.
+  /// - Throws: `StoreError`; file-system errors.
+  @discardableResult
+  public func exportCSV(to folder: URL) throws -> [(file: String, rows: Int)] {
+    try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+    var written: [(String, Int)] = []
+    let summaries = try summaries()
+    var configKeys: [String] = []
+    var configs: [[String: String]] = []
+    for run in summaries {
+      let values = Self.flatConfig(run.config)
+      for key in values.keys.sorted() where !configKeys.contains(key) { configKeys.append(key) }
+      configs.append(values)
+    }
+    let metricNames = RunMetrics.names
+    var lines = [
+      CSVLine.join(
+        [
+          "run_id", "kind", "status", "label", "seed", "sweep_id", "sweep_index", "run_key",
+          "code_version", "started_at", "finished_at", "seconds", "peak_memory_bytes", "message",
+        ] + metricNames + configKeys.map { "config_" + $0 })
+    ]
+    for (run, config) in zip(summaries, configs) {
+      let fields: [String?] = [
+        "\(run.id)", run.kind.rawValue, run.status.rawValue, run.label, "\(run.seed)",
+        run.sweepID.map { "\($0)" }, run.sweepIndex.map { "\($0)" }, run.runKey, run.codeVersion,
+        run.startedAt, run.finishedAt, run.seconds.map { "\($0)" },
+        run.peakMemoryBytes.map { "\($0)" }, run.message,
+      ]
+      lines.append(
+        CSVLine.join(
+          fields.map { $0 ?? "" } + metricNames.map { run.metrics[$0].map { "\($0)" } ?? "" }
+            + configKeys.map { config[$0] ?? "" }))
+    }
+    try write(lines, "runs.csv", into: folder, count: &written)
+    let tables: [(String, String)] = [
+      ("metrics.csv", "SELECT run_id, name, value FROM metrics ORDER BY run_id, name"),
+      (
+        "accuracies.csv",
+        "SELECT run_id, after_task, task, accuracy FROM accuracies ORDER BY run_id, after_task, task"
+      ),
+      (
+        "task_results.csv",
+        "SELECT run_id, task, loss, untrained_accuracy, reference_accuracy, end_iteration FROM task_results ORDER BY run_id, task"
+      ),
+      (
+        "curves.csv",
+        "SELECT run_id, task, iteration, accuracy FROM curves ORDER BY run_id, task, iteration"
+      ),
+      (
+        "theory_points.csv",
+        "SELECT run_id, parameter_name, parameter, expected_forgetting, stderr, no_replay, ratio, harmful, turn FROM theory_points ORDER BY run_id, parameter"
+      ),
+      (
+        "sweeps.csv",
+        "SELECT id AS sweep_id, name, backend, directory, total, created_at FROM sweeps ORDER BY id"
+      ),
+    ]
+    for (file, sql) in tables {
+      let lines = try guarded {
+        try pool.read { db -> [String] in
+          let cursor = try Row.fetchCursor(db, sql: sql)
+          var lines: [String] = []
+          while let row = try cursor.next() {
+            if lines.isEmpty { lines.append(CSVLine.join(Array(row.columnNames))) }
+            lines.append(
+              CSVLine.join(
+                row.databaseValues.map { value in
+                  switch value.storage {
+                  case .null: return ""
+                  case .int64(let v): return "\(v)"
+                  case .double(let v): return "\(v)"
+                  case .string(let v): return v
+                  case .blob: return ""
+                  }
+                }))
+          }
+          return lines
+        }
+      }
+      let header = lines.isEmpty ? [CSVLine.join(Self.columns(of: sql))] : []
+      try write(header + lines, file, into: folder, count: &written)
+    }
+    return written
+  }
+
+  private func write(
+    _ lines: [String], _ file: String, into folder: URL, count: inout [(String, Int)]
+  ) throws {
+    try (lines.joined(separator: "\n") + "\n").write(
+      to: folder.appendingPathComponent(file), atomically: true, encoding: .utf8)
+    count.append((file, lines.count - 1))
+  }
+
+  /// Column names of a `SELECT a, b AS c FROM …` statement (headers of empty tables).
+  static func columns(of sql: String) -> [String] {
+    let list = sql.dropFirst("SELECT ".count).components(separatedBy: " FROM ")[0]
+    return list.split(separator: ",").map {
+      String($0.trimmingCharacters(in: .whitespaces).components(separatedBy: " AS ").last!)
+    }
+  }
+
+  /// A configuration's JSON as flat text values (lists joined by spaces).
+  static func flatConfig(_ json: String) -> [String: String] {
+    guard
+      case .object(let object)? = try? JSONDecoder().decode(JSONValue.self, from: Data(json.utf8))
+    else { return [:] }
+    func text(_ value: JSONValue) -> String? {
+      switch value {
+      case .null: return nil
+      case .bool(let b): return b ? "true" : "false"
+      case .number(let n):
+        return n.rounded() == n && abs(n) < 1e15 ? "\(Int64(n))" : "\(n)"
+      case .string(let s): return s
+      case .array(let list): return list.compactMap(text).joined(separator: " ")
+      case .object(let dict):
+        return dict.keys.sorted().compactMap { k in text(dict[k]!).map { "\(k)=\($0)" } }
+          .joined(separator: " ")
+      }
+    }
+    return object.compactMapValues(text)
+  }
+}
+
+/// RFC 4180 quoting for one CSV line.
+enum CSVLine {
+  static func join(_ fields: [String]) -> String {
+    fields.map { field in
+      field.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" })
+        ? "\"" + field.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : field
+    }.joined(separator: ",")
+  }
+}

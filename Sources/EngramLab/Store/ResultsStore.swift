@@ -1,0 +1,443 @@
+import EngramContinual
+import Foundation
+import GRDB
+
+/// The results store: an SQLite file (WAL mode) holding every run and sweep.
+///
+/// Each run is one row of `runs` (its configuration as JSON, status, code version, timings,
+/// and the whole `RunRecord` as JSON) plus tidy tables for queries and export: `metrics`,
+/// `accuracies` (the matrix, one cell a row), `task_results`, `curves` and `theory_points`.
+/// Every write is one IMMEDIATE transaction, so several processes (a sweep's workers) can
+/// write at once: a writer waits up to `busyTimeout` for another and then fails with
+/// `StoreError.locked`, leaving the file as it was. A file that is not a store is never
+/// modified.
+public final class ResultsStore: @unchecked Sendable {
+  /// Where the store lives unless `--store` says otherwise.
+  public static let defaultPath = ".engram/results.sqlite"
+  /// The schema version this code writes (`PRAGMA user_version`).
+  public static let schemaVersion = 1
+  /// Marks the file as Engram's (`PRAGMA application_id`, "ENGR").
+  static let applicationID: Int32 = 0x454E_4752
+
+  /// The file.
+  public let path: String
+  /// How long a write waits for another process before failing.
+  public let busyTimeout: TimeInterval
+  let pool: DatabasePool
+
+  /// Opens the store at `path`, creating it (and its folder) when `create` and missing.
+  /// - Throws: `StoreError` for a missing store (when not creating), a corrupt or foreign file,
+  ///   a store locked longer than `busyTimeout`, or one made by a newer Engram.
+  public init(path: String, create: Bool = true, busyTimeout: TimeInterval = 30) throws {
+    self.path = path
+    self.busyTimeout = busyTimeout
+    let exists = FileManager.default.fileExists(atPath: path)
+    guard exists || create else {
+      throw StoreError.unknown(
+        kind: "store", id: "at \(path)", hint: "runs are stored there by engram run (or --store)")
+    }
+    if !exists {
+      let folder = URL(fileURLWithPath: path).deletingLastPathComponent()
+      try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+    }
+    var configuration = Configuration()
+    configuration.busyMode = .timeout(busyTimeout)
+    configuration.label = "engram-store"
+    do {
+      pool = try DatabasePool(path: path, configuration: configuration)
+    } catch {
+      throw Self.translate(error, path: path, timeout: busyTimeout)
+    }
+    try guarded { try self.prepareSchema() }
+  }
+
+  /// Maps SQLite's errors to messages that say what to do.
+  static func translate(_ error: Error, path: String, timeout: TimeInterval) -> Error {
+    guard let error = error as? DatabaseError else { return error }
+    switch error.resultCode {
+    case .SQLITE_NOTADB, .SQLITE_CORRUPT:
+      return StoreError.corrupt(path: path, reason: error.message ?? "not a database")
+    case .SQLITE_BUSY, .SQLITE_LOCKED:
+      return StoreError.locked(path: path, seconds: timeout)
+    default:
+      return StoreError.database(path: path, message: error.message ?? "\(error)")
+    }
+  }
+
+  func guarded<T>(_ body: () throws -> T) throws -> T {
+    do {
+      return try body()
+    } catch let error as StoreError {
+      throw error
+    } catch {
+      throw Self.translate(error, path: path, timeout: busyTimeout)
+    }
+  }
+
+  /// Creates the tables of a new store, or checks an existing one. Runs in one IMMEDIATE
+  /// transaction, so processes opening a new store together create it once.
+  private func prepareSchema() throws {
+    // A store already set up needs no write lock (another process may be writing).
+    let (version, application) = try pool.read { db in
+      (
+        try Int.fetchOne(db, sql: "PRAGMA user_version") ?? 0,
+        try Int32.fetchOne(db, sql: "PRAGMA application_id") ?? 0
+      )
+    }
+    if version == Self.schemaVersion && application == Self.applicationID { return }
+    try pool.write { db in
+      let version = try Int.fetchOne(db, sql: "PRAGMA user_version") ?? 0
+      let application = try Int32.fetchOne(db, sql: "PRAGMA application_id") ?? 0
+      if version > Self.schemaVersion {
+        throw StoreError.tooNew(path: path, version: version, supported: Self.schemaVersion)
+      }
+      if version == Self.schemaVersion {
+        guard application == Self.applicationID else { throw StoreError.foreign(path: path) }
+        return
+      }
+      let tables =
+        try Int.fetchOne(db, sql: "SELECT count(*) FROM sqlite_master WHERE type = 'table'") ?? 0
+      guard tables == 0, application == 0 else { throw StoreError.foreign(path: path) }
+      try db.execute(sql: Self.schema)
+      try db.execute(sql: "PRAGMA application_id = \(Self.applicationID)")
+      try db.execute(sql: "PRAGMA user_version = \(Self.schemaVersion)")
+    }
+  }
+
+  static let schema = """
+    CREATE TABLE sweeps (
+      id INTEGER PRIMARY KEY AUTOINCREMENT,
+      name TEXT NOT NULL,
+      definition TEXT NOT NULL,
+      backend TEXT NOT NULL,
+      directory TEXT,
+      total INTEGER NOT NULL,
+      created_at TEXT NOT NULL
+    );
+    CREATE TABLE runs (
+      id INTEGER PRIMARY KEY AUTOINCREMENT,
+      kind TEXT NOT NULL,
+      status TEXT NOT NULL,
+      run_key TEXT NOT NULL,
+      sweep_id INTEGER REFERENCES sweeps(id) ON DELETE SET NULL,
+      sweep_index INTEGER,
+      label TEXT NOT NULL,
+      seed INTEGER NOT NULL,
+      config TEXT NOT NULL,
+      code_version TEXT NOT NULL,
+      host TEXT NOT NULL,
+      started_at TEXT NOT NULL,
+      finished_at TEXT,
+      seconds REAL,
+      training_seconds REAL,
+      evaluation_seconds REAL,
+      training_flops REAL,
+      peak_memory_bytes INTEGER,
+      memory_buffer_bytes INTEGER,
+      parameters INTEGER,
+      message TEXT,
+      record TEXT NOT NULL
+    );
+    CREATE INDEX runs_by_key ON runs(run_key, status);
+    CREATE INDEX runs_by_sweep ON runs(sweep_id);
+    CREATE TABLE metrics (
+      run_id INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
+      name TEXT NOT NULL,
+      value REAL NOT NULL,
+      PRIMARY KEY (run_id, name)
+    );
+    CREATE TABLE accuracies (
+      run_id INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
+      after_task INTEGER NOT NULL,
+      task INTEGER NOT NULL,
+      accuracy REAL NOT NULL,
+      PRIMARY KEY (run_id, after_task, task)
+    );
+    CREATE TABLE task_results (
+      run_id INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
+      task INTEGER NOT NULL,
+      loss REAL,
+      untrained_accuracy REAL,
+      reference_accuracy REAL,
+      end_iteration INTEGER,
+      PRIMARY KEY (run_id, task)
+    );
+    CREATE TABLE curves (
+      run_id INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
+      task INTEGER NOT NULL,
+      iteration INTEGER NOT NULL,
+      accuracy REAL NOT NULL,
+      PRIMARY KEY (run_id, task, iteration)
+    );
+    CREATE TABLE theory_points (
+      run_id INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
+      parameter_name TEXT NOT NULL,
+      parameter REAL NOT NULL,
+      expected_forgetting REAL NOT NULL,
+      stderr REAL NOT NULL,
+      no_replay REAL NOT NULL,
+      ratio REAL,
+      harmful INTEGER NOT NULL,
+      turn TEXT,
+      PRIMARY KEY (run_id, parameter)
+    );
+    """
+}
+
+// MARK: - Runs
+
+extension ResultsStore {
+  /// Adds a run (usually `running`, finished later with `update`); returns its id.
+  /// - Throws: `StoreError`.
+  @discardableResult
+  public func insert(_ record: RunRecord) throws -> Int64 {
+    try guarded {
+      try pool.write { db in
+        try db.execute(
+          sql: """
+            INSERT INTO runs (kind, status, run_key, sweep_id, sweep_index, label, seed, config,
+              code_version, host, started_at, record)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, '{}')
+            """,
+          arguments: [
+            record.kind.rawValue, record.status.rawValue, record.runKey, record.sweepID,
+            record.sweepIndex, record.label, Int64(bitPattern: record.seed), record.config,
+            record.codeVersion, record.host, Self.timestamp(record.startedAt),
+          ])
+        let id = db.lastInsertedRowID
+        try Self.write(record, id: id, db: db)
+        return id
+      }
+    }
+  }
+
+  /// Replaces run `id`'s record (status, results, timings) in one transaction.
+  /// - Throws: `StoreError.unknown` when there is no such run.
+  public func update(id: Int64, with record: RunRecord) throws {
+    try guarded {
+      try pool.write { db in
+        guard try Int.fetchOne(db, sql: "SELECT 1 FROM runs WHERE id = ?", arguments: [id]) != nil
+        else {
+          throw StoreError.unknown(
+            kind: "run", id: "\(id)", hint: "it may have been deleted while it ran")
+        }
+        try Self.write(record, id: id, db: db)
+      }
+    }
+  }
+
+  /// Writes a record's columns and tidy rows for run `id` (inside a write transaction).
+  private static func write(_ record: RunRecord, id: Int64, db: Database) throws {
+    let cost = record.result?.cost
+    try db.execute(
+      sql: """
+        UPDATE runs SET status = ?, run_key = ?, sweep_id = ?, sweep_index = ?, label = ?,
+          seed = ?, config = ?, code_version = ?, host = ?, started_at = ?, finished_at = ?,
+          seconds = ?, training_seconds = ?, evaluation_seconds = ?, training_flops = ?,
+          peak_memory_bytes = ?, memory_buffer_bytes = ?, parameters = ?, message = ?, record = ?
+        WHERE id = ?
+        """,
+      arguments: [
+        record.status.rawValue, record.runKey, record.sweepID, record.sweepIndex, record.label,
+        Int64(bitPattern: record.seed), record.config, record.codeVersion, record.host,
+        timestamp(record.startedAt), record.finishedAt.map(timestamp), cost?.seconds,
+        cost?.trainingSeconds, cost?.evaluationSeconds, cost?.trainingFLOPs,
+        cost?.peakMemoryBytes, cost?.memoryBufferBytes, cost?.parameterCount, record.message,
+        try encode(record), id,
+      ])
+    for table in ["metrics", "accuracies", "task_results", "curves", "theory_points"] {
+      try db.execute(sql: "DELETE FROM \(table) WHERE run_id = ?", arguments: [id])
+    }
+    if let result = record.result {
+      for (name, value) in RunMetrics(result).values where value.isFinite {
+        try db.execute(
+          sql: "INSERT INTO metrics (run_id, name, value) VALUES (?, ?, ?)",
+          arguments: [id, name, value])
+      }
+      let cell = try db.makeStatement(
+        sql: "INSERT INTO accuracies (run_id, after_task, task, accuracy) VALUES (?, ?, ?, ?)")
+      for (i, row) in result.accuracyMatrix.rows.enumerated() {
+        for (j, accuracy) in row.enumerated() {
+          try cell.execute(arguments: [id, i, j, accuracy])
+        }
+      }
+      let tasks = max(
+        result.taskLosses.count, result.untrainedAccuracy.count,
+        result.referenceAccuracy?.count ?? 0, result.curves?.taskEnds.count ?? 0)
+      for t in 0..<tasks {
+        try db.execute(
+          sql: """
+            INSERT INTO task_results (run_id, task, loss, untrained_accuracy, reference_accuracy,
+              end_iteration) VALUES (?, ?, ?, ?, ?, ?)
+            """,
+          arguments: [
+            id, t, result.taskLosses.indices.contains(t) ? result.taskLosses[t] : nil,
+            result.untrainedAccuracy.indices.contains(t) ? result.untrainedAccuracy[t] : nil,
+            result.referenceAccuracy.flatMap { $0.indices.contains(t) ? $0[t] : nil },
+            result.curves.flatMap { $0.taskEnds.indices.contains(t) ? $0.taskEnds[t] : nil },
+          ])
+      }
+      if let curves = result.curves {
+        let point = try db.makeStatement(
+          sql: "INSERT INTO curves (run_id, task, iteration, accuracy) VALUES (?, ?, ?, ?)")
+        for (task, points) in curves.points.enumerated() {
+          for p in points { try point.execute(arguments: [id, task, p.iteration, p.accuracy]) }
+        }
+      }
+    }
+    for p in record.theory ?? [] {
+      try db.execute(
+        sql: """
+          INSERT INTO theory_points (run_id, parameter_name, parameter, expected_forgetting,
+            stderr, no_replay, ratio, harmful, turn) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+          """,
+        arguments: [
+          id, p.parameterName, p.parameter, p.expectedForgetting, p.standardError, p.noReplay,
+          p.ratio, p.harmful, p.turn,
+        ])
+    }
+  }
+
+  /// Run `id`'s whole record.
+  /// - Throws: `StoreError.unknown` for an id not in the store.
+  public func record(id: Int64) throws -> RunRecord {
+    let json = try guarded {
+      try pool.read { db in
+        try String.fetchOne(db, sql: "SELECT record FROM runs WHERE id = ?", arguments: [id])
+      }
+    }
+    guard let json else {
+      throw StoreError.unknown(
+        kind: "run", id: "\(id)", hint: "engram runs list shows the ids in \(path)")
+    }
+    return try Self.decode(json, path: path)
+  }
+
+  /// Deletes run `id` and its rows.
+  /// - Throws: `StoreError.unknown` for an id not in the store.
+  public func delete(id: Int64) throws {
+    try guarded {
+      try pool.write { db in
+        try db.execute(sql: "DELETE FROM runs WHERE id = ?", arguments: [id])
+        guard db.changesCount > 0 else {
+          throw StoreError.unknown(
+            kind: "run", id: "\(id)", hint: "engram runs list shows the ids in \(path)")
+        }
+      }
+    }
+  }
+
+  /// Run keys of the complete runs (sweeps skip these).
+  public func completedKeys() throws -> Set<String> {
+    try guarded {
+      try pool.read { db in
+        Set(
+          try String.fetchAll(
+            db, sql: "SELECT run_key FROM runs WHERE status = 'complete'"))
+      }
+    }
+  }
+
+  /// Every run's summary, oldest first (optionally one sweep's).
+  public func summaries(sweep: Int64? = nil) throws -> [RunSummary] {
+    try guarded {
+      try pool.read { db in
+        let rows = try Row.fetchAll(
+          db,
+          sql: """
+            SELECT id, kind, status, run_key, sweep_id, sweep_index, label, seed, config,
+              code_version, started_at, finished_at, seconds, peak_memory_bytes, message
+            FROM runs \(sweep == nil ? "" : "WHERE sweep_id = ?") ORDER BY id
+            """, arguments: sweep.map { [$0] } ?? [])
+        var metrics: [Int64: [String: Double]] = [:]
+        for row in try Row.fetchAll(
+          db,
+          sql: sweep == nil
+            ? "SELECT run_id, name, value FROM metrics"
+            : "SELECT run_id, name, value FROM metrics WHERE run_id IN (SELECT id FROM runs WHERE sweep_id = ?)",
+          arguments: sweep.map { [$0] } ?? [])
+        {
+          metrics[row["run_id"], default: [:]][row["name"]] = row["value"]
+        }
+        return rows.map { row in
+          let id: Int64 = row["id"]
+          let seed: Int64 = row["seed"]
+          return RunSummary(
+            id: id, kind: RunRecord.Kind(rawValue: row["kind"]) ?? .network,
+            status: RunRecord.Status(rawValue: row["status"]) ?? .failed, runKey: row["run_key"],
+            sweepID: row["sweep_id"], sweepIndex: row["sweep_index"], label: row["label"],
+            seed: UInt64(bitPattern: seed), config: row["config"], codeVersion: row["code_version"],
+            startedAt: row["started_at"], finishedAt: row["finished_at"],
+            seconds: row["seconds"], peakMemoryBytes: row["peak_memory_bytes"],
+            message: row["message"], metrics: metrics[id] ?? [:])
+        }
+      }
+    }
+  }
+
+  static func timestamp(_ date: Date) -> String {
+    ISO8601DateFormatter().string(from: date)
+  }
+
+  static func encode(_ record: RunRecord) throws -> String {
+    let encoder = JSONEncoder()
+    encoder.dateEncodingStrategy = .deferredToDate
+    encoder.outputFormatting = .sortedKeys
+    encoder.nonConformingFloatEncodingStrategy = .convertToString(
+      positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
+    return String(decoding: try encoder.encode(record), as: UTF8.self)
+  }
+
+  /// Reads a record written by `encode` (also the format of a cluster task's result file).
+  /// - Throws: `StoreError.corrupt` naming `path` when it does not parse.
+  public static func decode(_ json: String, path: String) throws -> RunRecord {
+    let decoder = JSONDecoder()
+    decoder.dateDecodingStrategy = .deferredToDate
+    decoder.nonConformingFloatDecodingStrategy = .convertFromString(
+      positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
+    do {
+      return try decoder.decode(RunRecord.self, from: Data(json.utf8))
+    } catch {
+      throw StoreError.corrupt(path: path, reason: "a run record does not parse: \(error)")
+    }
+  }
+
+  /// A run record as JSON text (result files, exports).
+  public static func json(_ record: RunRecord) throws -> String { try encode(record) }
+}
+
+/// A row of `engram runs list`.
+public struct RunSummary: Sendable, Equatable {
+  /// The run's id.
+  public let id: Int64
+  /// Network or theory.
+  public let kind: RunRecord.Kind
+  /// Running, complete or failed.
+  public let status: RunRecord.Status
+  /// The configuration's identity.
+  public let runKey: String
+  /// Its sweep and index there.
+  public let sweepID: Int64?
+  /// Index in the sweep.
+  public let sweepIndex: Int?
+  /// Strategy or construction.
+  public let label: String
+  /// Seed.
+  public let seed: UInt64
+  /// Resolved configuration (JSON).
+  public let config: String
+  /// Code version.
+  public let codeVersion: String
+  /// ISO 8601 start.
+  public let startedAt: String
+  /// ISO 8601 end.
+  public let finishedAt: String?
+  /// Wall time.
+  public let seconds: Double?
+  /// Peak memory.
+  public let peakMemoryBytes: Int?
+  /// Failure message.
+  public let message: String?
+  /// Final metrics.
+  public let metrics: [String: Double]
+}

@@ -1,0 +1,40 @@
+import EngramContinual
+
+/// The scalar metrics of a finished (or partial) run, by their JSON/store names.
+///
+/// One place computes them for `engram run --json`, the results store, sweep summaries and
+/// reports, so every view of a run agrees.
+public struct RunMetrics: Sendable, Equatable {
+  /// Metric names in display order.
+  public static let names = [
+    "average_accuracy", "forgetting", "forgetting_drop", "bwt", "fwt", "fwt_zero_shot",
+    "learning_accuracy", "average_incremental_accuracy", "min_acc", "wc_acc",
+    "windowed_forgetting",
+  ]
+
+  /// Value of each metric that the run defines.
+  public let values: [String: Double]
+
+  /// The metrics of `result`.
+  public init(_ result: ExperimentResult) {
+    let r = result.accuracyMatrix
+    let all: [(String, Double?)] = [
+      ("average_accuracy", r.rows.isEmpty ? nil : r.finalAverageAccuracy),
+      ("forgetting", r.averageForgetting(.chaudhry)),
+      ("forgetting_drop", r.averageForgetting(.drop)),
+      ("bwt", r.backwardTransfer),
+      ("fwt", result.referenceAccuracy.flatMap { r.forwardTransfer(reference: $0) }),
+      ("fwt_zero_shot", r.forwardTransfer(untrained: result.untrainedAccuracy)),
+      ("learning_accuracy", r.learningAccuracy),
+      ("average_incremental_accuracy", r.rows.isEmpty ? nil : r.averageIncrementalAccuracy),
+      ("min_acc", result.curves?.minACC),
+      ("wc_acc", result.curves?.wcACC),
+      ("windowed_forgetting", result.curves?.windowedForgetting()),
+    ]
+    values = Dictionary(
+      uniqueKeysWithValues: all.compactMap { name, value in value.map { (name, $0) } })
+  }
+
+  /// A metric's value (nil when the run does not define it).
+  public subscript(name: String) -> Double? { values[name] }
+}

@@ -1,0 +1,244 @@
+import ArgumentParser
+import EngramContinual
+import EngramLab
+import Foundation
+
+/// `engram runs`: what the results store holds.
+struct Runs: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    abstract: "List, show, export and delete stored runs.",
+    subcommands: [RunsList.self, RunsShow.self, RunsExport.self, RunsDelete.self])
+}
+
+/// The `--store` option shared by commands that read the store.
+struct StoreOption: ParsableArguments {
+  @Option(help: "The results store (SQLite).")
+  var store: String = ResultsStore.defaultPath
+
+  /// Opens an existing store.
+  func open() throws -> ResultsStore { try ResultsStore(path: store, create: false) }
+}
+
+/// `engram runs list`.
+struct RunsList: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "list",
+    abstract: "One line per run: id, status, strategy, seed, sweep, metrics, time.",
+    discussion: """
+      --where KEY=VALUE (repeatable) keeps runs whose KEY equals VALUE. KEY is a column \
+      (id, status, kind, label, strategy, seed, sweep) or any configuration key \
+      (e.g. memory=500, scenario=class, lr=0.01); values are compared as the key's type.
+      """)
+
+  @OptionGroup var storeOption: StoreOption
+
+  @Option(name: .customLong("where"), help: "KEY=VALUE filter (repeatable).")
+  var filters: [String] = []
+
+  @Flag(help: "Print a JSON array.")
+  var json = false
+
+  @Flag(help: "Print CSV.")
+  var csv = false
+
+  func run() throws {
+    try reportingErrors {
+      guard !(json && csv) else { throw CommandError(message: "choose one of --json and --csv") }
+      let filter = try RunFilter(filters)
+      let runs = try storeOption.open().summaries().filter(filter.matches)
+      let columns = [
+        "id", "status", "kind", "strategy", "seed", "sweep", "average_accuracy", "forgetting",
+        "seconds", "started",
+      ]
+      let rows: [[String]] = runs.map { run in
+        [
+          "\(run.id)", run.status.rawValue, run.kind.rawValue, run.label, "\(run.seed)",
+          run.sweepID.map { "\($0)" } ?? "", run.metrics["average_accuracy"].map(format) ?? "",
+          run.metrics["forgetting"].map(format) ?? "",
+          run.seconds.map { String(format: "%.1f", $0) } ?? "", run.startedAt,
+        ]
+      }
+      if json {
+        let objects = runs.map { run in
+          ListedRun(
+            id: run.id, status: run.status.rawValue, kind: run.kind.rawValue, label: run.label,
+            seed: run.seed, sweepId: run.sweepID, sweepIndex: run.sweepIndex,
+            codeVersion: run.codeVersion, startedAt: run.startedAt, finishedAt: run.finishedAt,
+            seconds: run.seconds, metrics: run.metrics, message: run.message)
+        }
+        return try printJSON(objects)
+      }
+      if csv {
+        print(columns.joined(separator: ","))
+        for row in rows { print(row.map(csvField).joined(separator: ",")) }
+        return
+      }
+      var table = TextTable(columns)
+      for row in rows { table.add(row) }
+      print(table.rendered)
+      print("\(runs.count) run\(runs.count == 1 ? "" : "s") in \(storeOption.store)")
+    }
+  }
+
+  func format(_ value: Double) -> String { String(format: "%.4f", value) }
+
+  struct ListedRun: Encodable {
+    let id: Int64
+    let status: String
+    let kind: String
+    let label: String
+    let seed: UInt64
+    let sweepId: Int64?
+    let sweepIndex: Int?
+    let codeVersion: String
+    let startedAt: String
+    let finishedAt: String?
+    let seconds: Double?
+    let metrics: [String: Double]
+    let message: String?
+  }
+}
+
+/// Quotes a CSV field when it needs it.
+func csvField(_ field: String) -> String {
+  field.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" })
+    ? "\"" + field.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : field
+}
+
+/// `--where KEY=VALUE` filters.
+struct RunFilter {
+  let conditions: [(key: String, value: String)]
+
+  static let columns = ["id", "status", "kind", "label", "strategy", "seed", "sweep"]
+
+  init(_ texts: [String]) throws {
+    conditions = try texts.map { text in
+      let parts = text.split(separator: "=", maxSplits: 1).map(String.init)
+      guard parts.count == 2, !parts[0].isEmpty else {
+        throw CommandError(message: "--where \(text): expected KEY=VALUE, e.g. strategy=replay")
+      }
+      let key = parts[0].replacingOccurrences(of: "-", with: "_")
+      guard Self.columns.contains(key) || RunConfig.field(named: key) != nil else {
+        throw ConfigError.unknownKey(
+          key: key, file: "--where", line: nil, valid: Self.columns + RunConfig.keys)
+      }
+      return (key, parts[1])
+    }
+  }
+
+  func matches(_ run: RunSummary) -> Bool {
+    conditions.allSatisfy { key, value in
+      switch key {
+      case "id": return "\(run.id)" == value
+      case "status": return run.status.rawValue == value
+      case "kind": return run.kind.rawValue == value
+      case "label", "strategy": return run.label == value
+      case "seed": return "\(run.seed)" == value
+      case "sweep": return run.sweepID.map { "\($0)" } == value
+      default:
+        // Compare as the key's type: `lr=0.01` matches 0.010 and `memory=500` matches 500.
+        guard run.kind == .network, let field = RunConfig.field(named: key),
+          let wanted = try? field.kind.parse(value, key: key),
+          let config = try? RunConfig(json: run.config, file: "run \(run.id)")
+        else { return false }
+        return config.resolved.first { $0.0 == field.key }?.1 == wanted
+      }
+    }
+  }
+}
+
+/// `engram runs show`.
+struct RunsShow: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "show", abstract: "A stored run: its settings, accuracy matrix and metrics.")
+
+  @OptionGroup var storeOption: StoreOption
+
+  @Argument(help: "The run's id (see engram runs list).")
+  var id: Int64
+
+  @Flag(help: "Print the whole stored record as JSON.")
+  var json = false
+
+  func run() throws {
+    try reportingErrors {
+      let record = try storeOption.open().record(id: id)
+      if json {
+        print(try ResultsStore.json(record))
+        return
+      }
+      print("run \(id): \(record.kind.rawValue), \(record.status.rawValue)")
+      print("code: \(record.codeVersion) on \(record.host)")
+      print(
+        "started \(ISO8601DateFormatter().string(from: record.startedAt))"
+          + (record.finishedAt.map { ", finished \(ISO8601DateFormatter().string(from: $0))" }
+            ?? ""))
+      if let sweep = record.sweepID { print("sweep \(sweep), index \(record.sweepIndex ?? 0)") }
+      if let message = record.message { print("stopped: \(message)") }
+      print("")
+      if let result = record.result,
+        let config = try? RunConfig(json: record.config, file: "run \(id)")
+      {
+        print(RunReport.table(result, config: config))
+      }
+      if let points = record.theory {
+        var table = TextTable([
+          points.first?.parameterName ?? "parameter", "with replay", "± stderr", "no replay",
+          "ratio", "harmful",
+        ])
+        for p in points {
+          table.add([
+            String(format: "%g", p.parameter), String(format: "%.5f", p.expectedForgetting),
+            String(format: "%.5f", p.standardError), String(format: "%.5f", p.noReplay),
+            p.ratio.map { String(format: "%.3f", $0) } ?? "–", p.harmful ? "harmful" : "",
+          ])
+        }
+        print(table.rendered)
+      }
+      print("\nsettings: \(record.config)")
+    }
+  }
+}
+
+/// `engram runs export`.
+struct RunsExport: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "export",
+    abstract: "Write the store as tidy CSV tables (runs, metrics, accuracies, curves, …).",
+    discussion: """
+      runs.csv has one row per run with every metric and configuration key as a column \
+      (config_*); metrics.csv, accuracies.csv, task_results.csv, curves.csv, \
+      theory_points.csv and sweeps.csv have one observation per row, joined on run_id. \
+      pandas: pd.read_csv("DIR/accuracies.csv").merge(pd.read_csv("DIR/runs.csv"), on="run_id").
+      """)
+
+  @OptionGroup var storeOption: StoreOption
+
+  @Option(help: "The folder to write the CSV files into.")
+  var csv: String
+
+  func run() throws {
+    try reportingErrors {
+      let written = try storeOption.open().exportCSV(to: URL(fileURLWithPath: csv))
+      for (file, rows) in written { print("\(csv)/\(file): \(rows) rows") }
+    }
+  }
+}
+
+/// `engram runs delete`.
+struct RunsDelete: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "delete", abstract: "Delete a stored run and its rows.")
+
+  @OptionGroup var storeOption: StoreOption
+
+  @Argument(help: "The run's id.")
+  var id: Int64
+
+  func run() throws {
+    try reportingErrors {
+      try storeOption.open().delete(id: id)
+      print("deleted run \(id) from \(storeOption.store)")
+    }
+  }
+}
