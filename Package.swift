@@ -72,6 +72,6 @@ let package = Package(
       ]),
     .testTarget(
       name: "EngramCLITests",
-      dependencies: ["engram", "EngramTestSupport", "EngramData", "EngramNN"]),
+      dependencies: ["engram", "EngramTestSupport", "EngramData", "EngramNN", "EngramRandom"]),
   ]
 )

@@ -92,8 +92,8 @@ struct ResumeTests {
         checkpointing: ExperimentCheckpointing(
           file: file, fingerprint: "config B", resume: saved))
       Issue.record("accepted another configuration's checkpoint")
-    } catch let error as ModelError {
-      #expect("\(error)".contains("configuration"))
+    } catch let error as TrainingError {
+      #expect(error == .checkpointOfAnotherRun(file: "run.ckpt"))
     }
     do {
       _ = try ContinualExperiment(plan: try plan([EWC()])).run(

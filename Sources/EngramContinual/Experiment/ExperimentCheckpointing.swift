@@ -31,7 +31,7 @@ public struct ExperimentCheckpointing {
   /// Iterations between saves (nil: at task ends only).
   public var every: Int?
   /// Identifies the plan (e.g. its resolved configuration); a checkpoint of another plan is
-  /// refused.
+  /// refused with `TrainingError.checkpointOfAnotherRun`.
   public var fingerprint: String
   /// The checkpoint to continue from (nil: start afresh).
   public var resume: Checkpoint?
@@ -69,9 +69,7 @@ public struct ExperimentCheckpointing {
         found: checkpoint.metadata["experiment.version"].map { "version \($0)" } ?? "nothing")
     }
     guard checkpoint.metadata["experiment.fingerprint"] == fingerprint else {
-      throw ModelError.checkpointMismatch(
-        file: name, field: "configuration", expected: "the configuration this run was started with",
-        found: "a checkpoint of a different configuration")
+      throw TrainingError.checkpointOfAnotherRun(file: name)
     }
     let decoder = JSONDecoder()
     decoder.nonConformingFloatDecodingStrategy = .convertFromString(

@@ -8,6 +8,8 @@ public enum TrainingError: Error, Equatable, Sendable, CustomStringConvertible {
   case invalidSetting(name: String, value: String, allowed: String)
   /// Two strategies that both claim a transforming role.
   case conflictingRoles(first: String, second: String, role: String)
+  /// A run checkpoint saved by a run with other settings.
+  case checkpointOfAnotherRun(file: String)
 
   /// What went wrong and what to do about it.
   public var description: String {
@@ -21,6 +23,9 @@ public enum TrainingError: Error, Equatable, Sendable, CustomStringConvertible {
       return "\(name) = \(value) is out of range: \(allowed)"
     case .conflictingRoles(let first, let second, let role):
       return "\(first) and \(second) cannot be combined: both \(role); choose one of them"
+    case .checkpointOfAnotherRun(let file):
+      return
+        "\(file): this checkpoint was saved by a run with other settings; resume from the folder the run was started with, or start afresh with a new --checkpoint-dir"
     }
   }
 }

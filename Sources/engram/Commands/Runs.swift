@@ -137,10 +137,13 @@ struct RunFilter {
       case "sweep": return run.sweepID.map { "\($0)" } == value
       default:
         // Compare as the key's type: `lr=0.01` matches 0.010 and `memory=500` matches 500.
+        // The value goes through a configuration too, so Float keys round the same way.
+        var probe = RunConfig()
         guard run.kind == .network, let field = RunConfig.field(named: key),
-          let wanted = try? field.kind.parse(value, key: key),
+          (try? probe.set(field.key, text: value)) != nil,
           let config = try? RunConfig(json: run.config, file: "run \(run.id)")
         else { return false }
+        let wanted = probe.resolved.first { $0.0 == field.key }?.1
         return config.resolved.first { $0.0 == field.key }?.1 == wanted
       }
     }
