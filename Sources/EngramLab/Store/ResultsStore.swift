@@ -240,7 +240,8 @@ extension ResultsStore {
       arguments: [
         record.status.rawValue, record.runKey, record.sweepID, record.sweepIndex, record.label,
         Int64(bitPattern: record.seed), record.config, record.codeVersion, record.host,
-        timestamp(record.startedAt), record.finishedAt.map(timestamp), cost?.seconds,
+        timestamp(record.startedAt), record.finishedAt.map(timestamp),
+        cost?.seconds ?? record.finishedAt.map { $0.timeIntervalSince(record.startedAt) },
         cost?.trainingSeconds, cost?.evaluationSeconds, cost?.trainingFLOPs,
         cost?.peakMemoryBytes, cost?.memoryBufferBytes, cost?.parameterCount, record.message,
         try encode(record), id,

@@ -53,6 +53,9 @@ public struct RunRecord: Codable, Sendable, Equatable {
   /// Why it failed.
   public var message: String?
 
+  /// A short stable identity for a configuration's text (64-bit FNV-1a, hex).
+  public static func key(_ text: String) -> String { FNV1a.hex(text) }
+
   /// A record.
   public init(
     kind: Kind, status: Status, runKey: String, label: String, seed: UInt64, config: String,
