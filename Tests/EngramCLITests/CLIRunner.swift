@@ -16,10 +16,15 @@ enum CLI {
 
   /// Runs engram with `arguments` in `directory` (default: a fresh temporary folder, so the
   /// default results store `.engram/` never lands in the source tree).
-  static func run(_ arguments: [String], in directory: URL? = nil) throws -> CLIResult {
+  static func run(
+    _ arguments: [String], in directory: URL? = nil, environment: [String: String] = [:]
+  ) throws -> CLIResult {
     let process = Process()
     process.executableURL = executable
     process.arguments = arguments
+    if !environment.isEmpty {
+      process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
+    }
     process.currentDirectoryURL =
       try directory
       ?? {

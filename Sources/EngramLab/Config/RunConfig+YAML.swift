@@ -28,24 +28,38 @@ extension RunConfig {
       throw ConfigError.unreadable(file: file, reason: "is not valid YAML (\(error))")
     }
     guard let root else { return }
-    guard case .mapping(let mapping) = root else {
+    try apply(node: root, file: file)
+  }
+
+  /// Applies a YAML mapping node of keys to values (a config file, or part of a sweep file).
+  /// - Throws: `ConfigError` naming the file, line and key.
+  mutating func apply(node: Node, file: String) throws {
+    guard case .mapping(let mapping) = node else {
       throw ConfigError.unreadable(
-        file: file, reason: "must be a mapping of keys to values (key: value per line)")
+        file: file,
+        reason:
+          "line \(node.mark?.line ?? 0): must be a mapping of keys to values (key: value per line)")
     }
     for (keyNode, valueNode) in mapping {
-      guard let key = keyNode.string else {
-        throw ConfigError.unreadable(
-          file: file, reason: "line \(keyNode.mark?.line ?? 0): keys must be text")
-      }
-      let line = keyNode.mark?.line
-      guard let field = Self.field(named: key) else {
-        throw ConfigError.unknownKey(key: key, file: file, line: line, valid: Self.keys)
-      }
-      let place = "\(field.key) (\(file), line \(line ?? 0))"
-      try set(
-        field.key, try Self.value(of: valueNode, kind: field.kind, key: place), file: file,
-        line: line)
+      try apply(key: keyNode, value: valueNode, file: file)
     }
+  }
+
+  /// Sets one key from YAML nodes.
+  /// - Throws: `ConfigError` naming the file, line and key.
+  mutating func apply(key keyNode: Node, value valueNode: Node, file: String) throws {
+    guard let key = keyNode.string else {
+      throw ConfigError.unreadable(
+        file: file, reason: "line \(keyNode.mark?.line ?? 0): keys must be text")
+    }
+    let line = keyNode.mark?.line
+    guard let field = Self.field(named: key) else {
+      throw ConfigError.unknownKey(key: key, file: file, line: line, valid: Self.keys)
+    }
+    let place = "\(field.key) (\(file), line \(valueNode.mark?.line ?? line ?? 0))"
+    try set(
+      field.key, try Self.value(of: valueNode, kind: field.kind, key: place), file: file,
+      line: line)
   }
 
   /// Converts a YAML node to a value of the field's kind.

@@ -173,7 +173,9 @@ struct TheorySweepCommand: ParsableCommand {
           noReplay: $0.noReplay, ratio: $0.ratio, harmful: $0.harmful, turn: $0.turn?.rawValue)
       })
     let id = try ResultsStore(path: store).insert(record)
-    if !self.json && !csv { FileHandle.standardError.write(Data("stored as run \(id) in \(store)\n".utf8)) }
+    if !self.json && !csv {
+      FileHandle.standardError.write(Data("stored as run \(id) in \(store)\n".utf8))
+    }
   }
 }
 

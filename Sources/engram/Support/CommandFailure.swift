@@ -32,6 +32,8 @@ func reportingErrors(_ body: () throws -> Void) throws {
     fail("\(error)")
   } catch let error as StoreError {
     fail(error.description)
+  } catch let error as SlurmError {
+    fail(error.description)
   } catch let error as CocoaError {
     fail(error.localizedDescription)
   } catch let error as CommandError {

@@ -1,0 +1,125 @@
+import Foundation
+
+/// What a sweep launch did.
+public struct SweepLaunch: Sendable {
+  /// The sweep's id in the store.
+  public let sweepID: Int64
+  /// Its folder.
+  public let folder: SweepFolder
+  /// Runs in the sweep.
+  public let total: Int
+  /// Runs skipped because the store already holds them complete.
+  public let skipped: Int
+  /// Runs that finished (local backend).
+  public let completed: Int
+  /// Runs that failed, with the end of their log (local backend).
+  public let failed: [(index: Int, log: String)]
+  /// The Slurm job id (Slurm backend).
+  public let jobID: String?
+}
+
+/// Creates a sweep in the store, writes its folder, and says which runs still need doing.
+enum SweepSetup {
+  static func prepare(
+    _ definition: SweepDefinition, store: ResultsStore, backend: String, folder: URL?,
+    threadsPerRun: Int?
+  ) throws -> (id: Int64, folder: SweepFolder, pending: [Int], skipped: Int) {
+    let id = try store.createSweep(
+      name: definition.name, definition: definition.json, backend: backend, directory: nil,
+      total: definition.runs.count)
+    let location = SweepFolder(
+      folder ?? SweepFolder.defaultLocation(store: store.path, sweep: id))
+    try store.setSweepDirectory(id, directory: location.url.path)
+    var runs = definition.runs
+    if let threadsPerRun {
+      for i in runs.indices where runs[i].threads == RunConfig().threads {
+        runs[i].threads = threadsPerRun
+      }
+    }
+    try location.create(
+      manifest: .init(
+        sweepID: id, store: URL(fileURLWithPath: store.path).standardizedFileURL.path,
+        name: definition.name, total: runs.count, executable: currentExecutable().path),
+      runs: runs)
+    let done = try store.completedKeys()
+    let pending = runs.indices.filter { !done.contains(runs[$0].runKey) }
+    return (id, location, pending, runs.count - pending.count)
+  }
+}
+
+/// Runs a sweep as worker processes on this machine: at most `workers` `engram run`
+/// processes at once, each recording its run in the store itself (the store is safe for
+/// concurrent writers). A failed run does not stop the others.
+public struct LocalBackend: Sendable {
+  /// Processes at once.
+  public let workers: Int
+  /// The engram executable.
+  public let executable: URL
+
+  /// A backend with `workers` processes.
+  public init(workers: Int, executable: URL = currentExecutable()) {
+    self.workers = max(1, workers)
+    self.executable = executable
+  }
+
+  /// Runs every run of `definition` not already complete in the store.
+  /// - Parameter progress: called with (finished, to do, failed so far) as runs end.
+  /// - Throws: store and file-system errors (a failing run is reported, not thrown).
+  public func run(
+    _ definition: SweepDefinition, store: ResultsStore, folder: URL? = nil,
+    progress: (Int, Int, Int) -> Void = { _, _, _ in }
+  ) throws -> SweepLaunch {
+    // Unless the sweep sets threads, the machine's cores are shared among the workers.
+    let cores = ProcessInfo.processInfo.activeProcessorCount
+    let (id, location, pending, skipped) = try SweepSetup.prepare(
+      definition, store: store, backend: "local", folder: folder,
+      threadsPerRun: max(1, cores / workers))
+    var queue = pending[...]
+    var running: [(index: Int, process: Process)] = []
+    var completed = 0
+    var failed: [(Int, String)] = []
+    progress(0, pending.count, 0)
+    while !queue.isEmpty || !running.isEmpty {
+      while running.count < workers, let index = queue.popFirst() {
+        running.append((index, try launch(index, location: location, store: store, sweep: id)))
+      }
+      usleep(20_000)
+      var still: [(index: Int, process: Process)] = []
+      for item in running {
+        if item.process.isRunning {
+          still.append(item)
+          continue
+        }
+        item.process.waitUntilExit()
+        if item.process.terminationStatus == 0 {
+          completed += 1
+        } else {
+          failed.append((item.index, location.logTail(item.index)))
+        }
+        progress(completed + failed.count, pending.count, failed.count)
+      }
+      running = still
+    }
+    return SweepLaunch(
+      sweepID: id, folder: location, total: definition.runs.count, skipped: skipped,
+      completed: completed, failed: failed.map { (index: $0.0, log: $0.1) }, jobID: nil)
+  }
+
+  private func launch(_ index: Int, location: SweepFolder, store: ResultsStore, sweep: Int64)
+    throws -> Process
+  {
+    let process = Process()
+    process.executableURL = executable
+    process.arguments = [
+      "run", "--config", location.config(index).path, "--store", store.path, "--sweep-id",
+      "\(sweep)", "--sweep-index", "\(index)",
+    ]
+    FileManager.default.createFile(atPath: location.log(index).path, contents: nil)
+    let log = try FileHandle(forWritingTo: location.log(index))
+    process.standardOutput = log
+    process.standardError = log
+    try process.run()
+    try log.close()
+    return process
+  }
+}

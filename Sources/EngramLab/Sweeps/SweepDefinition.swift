@@ -1,0 +1,204 @@
+import Foundation
+import Yams
+
+/// A study: configurations × seeds, read from a sweep file.
+///
+/// ```yaml
+/// name: replay-vs-ewc        # optional; default: the file's name
+/// base:                      # settings every run shares (or `config: base.yaml`)
+///   epochs: 1
+///   scenario: class
+/// grid:                      # every combination of these
+///   strategy: [naive, replay, ewc]
+///   lr: [0.01, 0.05]
+/// list:                      # and/or explicit variants (each combined with the grid)
+///   - {strategy: replay, memory: 100}
+///   - {strategy: replay, memory: 1000}
+/// seeds: 3                   # or a list: [0, 1, 2]
+/// ```
+/// Runs are ordered variant by variant, then grid point by grid point, then seed by seed.
+public struct SweepDefinition: Sendable {
+  /// The study's name.
+  public let name: String
+  /// Every run, in order.
+  public let runs: [RunConfig]
+  /// The keys that vary between configurations (seed excluded), in file order.
+  public let varying: [String]
+  /// The file's content as JSON (what the store keeps).
+  public let json: String
+
+  /// Top-level keys of a sweep file.
+  public static let keys = ["name", "base", "config", "grid", "list", "seeds"]
+
+  /// Reads a sweep file.
+  /// - Throws: `ConfigError` naming the file, line and key for unknown keys, wrong types,
+  ///   empty grids or lists, or more runs than `limit`.
+  public static func load(_ url: URL, limit: Int = 100_000) throws -> SweepDefinition {
+    guard let text = try? String(contentsOf: url, encoding: .utf8) else {
+      throw ConfigError.unreadable(file: url.path, reason: "cannot be read as UTF-8 text")
+    }
+    return try parse(
+      text, file: url.lastPathComponent, folder: url.deletingLastPathComponent(), limit: limit)
+  }
+
+  /// Reads sweep text; `folder` resolves a relative `config:` path.
+  /// - Throws: as `load`.
+  public static func parse(
+    _ text: String, file: String, folder: URL, limit: Int = 100_000
+  ) throws -> SweepDefinition {
+    let root: Node?
+    do {
+      root = try Yams.compose(yaml: text)
+    } catch {
+      throw ConfigError.unreadable(file: file, reason: "is not valid YAML (\(error))")
+    }
+    guard case .mapping(let mapping)? = root else {
+      throw ConfigError.unreadable(
+        file: file, reason: "must be a mapping with grid:, list:, base: and seeds:")
+    }
+    var name = (file as NSString).deletingPathExtension
+    var base = RunConfig()
+    var grid: [(key: String, values: [Node], line: Int)] = []
+    var variants: [Node] = []
+    var seeds: [UInt64] = [0]
+    var baseNode: Node? = nil
+    for (keyNode, value) in mapping {
+      let key = keyNode.string ?? ""
+      let line = keyNode.mark?.line ?? 0
+      switch key {
+      case "name":
+        guard let v = value.string, !v.isEmpty else {
+          throw ConfigError.invalidValue(
+            key: "name (\(file), line \(line))", value: "\(value)", expected: "text")
+        }
+        name = v
+      case "config":
+        guard let path = value.string else {
+          throw ConfigError.invalidValue(
+            key: "config (\(file), line \(line))", value: "\(value)",
+            expected: "the path of a run config (YAML)")
+        }
+        base = try RunConfig.load(URL(fileURLWithPath: path, relativeTo: folder))
+      case "base":
+        baseNode = value
+      case "grid":
+        guard case .mapping(let entries) = value, !entries.isEmpty else {
+          throw ConfigError.invalidValue(
+            key: "grid (\(file), line \(line))", value: "an empty grid",
+            expected: "a mapping of keys to lists of values, e.g. strategy: [naive, replay]")
+        }
+        for (gridKey, list) in entries {
+          let keyName = gridKey.string ?? ""
+          guard let field = RunConfig.field(named: keyName) else {
+            throw ConfigError.unknownKey(
+              key: keyName, file: file, line: gridKey.mark?.line, valid: RunConfig.keys)
+          }
+          guard field.key != "seed" else {
+            throw ConfigError.invalidValue(
+              key: "grid.seed (\(file), line \(gridKey.mark?.line ?? 0))", value: "a seed grid",
+              expected: "seeds under the top-level seeds: key")
+          }
+          guard case .sequence(let items) = list, !items.isEmpty else {
+            throw ConfigError.invalidValue(
+              key: "grid.\(field.key) (\(file), line \(gridKey.mark?.line ?? 0))",
+              value: list.sequence?.isEmpty == true
+                ? "an empty list" : "\(list.string ?? "a mapping")",
+              expected: "a non-empty list of values, e.g. [0.01, 0.1]")
+          }
+          grid.append((field.key, Array(items), gridKey.mark?.line ?? 0))
+        }
+      case "list":
+        guard case .sequence(let items) = value, !items.isEmpty else {
+          throw ConfigError.invalidValue(
+            key: "list (\(file), line \(line))", value: "an empty list",
+            expected: "a list of settings mappings, e.g. - {strategy: replay, memory: 100}")
+        }
+        variants = Array(items)
+      case "seeds":
+        if let count = value.int {
+          guard (1...10_000).contains(count) else {
+            throw ConfigError.invalidValue(
+              key: "seeds (\(file), line \(line))", value: "\(count)",
+              expected: "a number of seeds in 1…10000, or a list of seeds")
+          }
+          seeds = (0..<count).map(UInt64.init)
+        } else if case .sequence(let items) = value, !items.isEmpty,
+          items.allSatisfy({ ($0.int ?? -1) >= 0 })
+        {
+          seeds = items.compactMap(\.int).map(UInt64.init)
+        } else {
+          throw ConfigError.invalidValue(
+            key: "seeds (\(file), line \(line))", value: value.string ?? "a list",
+            expected: "a number of seeds (3 → 0, 1, 2) or a non-empty list of seeds")
+        }
+      default:
+        throw ConfigError.unknownKey(key: key, file: file, line: line, valid: keys)
+      }
+    }
+    // `base:` applies over `config:` wherever the two appear in the file.
+    if let baseNode { try base.apply(node: baseNode, file: file) }
+    let total = max(variants.count, 1) * grid.reduce(1) { $0 * $1.values.count } * seeds.count
+    guard total <= limit else {
+      throw ConfigError.invalidValue(
+        key: "sweep \(file)", value: "\(total) runs",
+        expected: "at most \(limit) runs; split the study or shrink the grid")
+    }
+    var runs: [RunConfig] = []
+    var varying: [String] = []
+    for variant in variants.isEmpty ? [nil] : variants.map(Optional.some) {
+      var withVariant = base
+      if let variant {
+        try withVariant.apply(node: variant, file: file)
+        if case .mapping(let m) = variant {
+          for key in m.keys.compactMap(\.string) {
+            let k = RunConfig.field(named: key)?.key ?? key
+            if !varying.contains(k) { varying.append(k) }
+          }
+        }
+      }
+      var points = [withVariant]
+      for (key, values, _) in grid {
+        if !varying.contains(key) { varying.append(key) }
+        var next: [RunConfig] = []
+        for point in points {
+          for value in values {
+            var config = point
+            try config.apply(key: Node(key), value: value, file: file)
+            next.append(config)
+          }
+        }
+        points = next
+      }
+      for point in points {
+        for seed in seeds {
+          var config = point
+          config.seed = seed
+          runs.append(config)
+        }
+      }
+    }
+    for (i, run) in runs.enumerated() {
+      do {
+        _ = try StrategyFactory.make(run)
+      } catch let error as ConfigError {
+        throw ConfigError.invalidValue(
+          key: "run \(i) of \(file)", value: run.strategy, expected: "\(error)")
+      }
+    }
+    return SweepDefinition(
+      name: name, runs: runs, varying: varying,
+      json: "{\"name\":\(jsonString(name)),\"text\":\(jsonString(text))}")
+  }
+
+  init(name: String, runs: [RunConfig], varying: [String], json: String) {
+    self.name = name
+    self.runs = runs
+    self.varying = varying
+    self.json = json
+  }
+}
+
+/// `text` as a JSON string literal.
+func jsonString(_ text: String) -> String {
+  String(decoding: (try? JSONEncoder().encode(text)) ?? Data("\"\"".utf8), as: UTF8.self)
+}
