@@ -7,5 +7,7 @@ struct Engram: ParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "engram",
     abstract: "Continual learning, measured: exact replay theory, networks, studies.",
-    subcommands: [Run.self, Runs.self, Sweep.self, ReportCommand.self, Train.self, Theory.self])
+    subcommands: [
+      Demo.self, Run.self, Runs.self, Sweep.self, ReportCommand.self, Train.self, Theory.self,
+    ])
 }

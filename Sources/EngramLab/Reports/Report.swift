@@ -139,15 +139,26 @@ public enum Report {
     let chart = SVGChart.LineChart(
       title: title, xLabel: "iteration", yLabel: "accuracy (evaluation subset)", series: series,
       markers: Array(markers), yRange: 0...1)
-    let gaps = stabilityGaps(curves)
-    let caption =
+    let drops = stabilityGaps(curves)
+    // A drop followed by recovery is the stability gap; one without is plain forgetting.
+    let gaps = drops.filter { $0.after - $0.low > 0.1 }
+    let forgotten = drops.filter { $0.after - $0.low <= 0.1 }
+    var caption =
       "Each task's accuracy, evaluated every few iterations; dashed lines are task boundaries."
-      + (gaps.isEmpty
-        ? ""
-        : " Stability gap: "
-          + gaps.map {
-            "task \($0.task + 1) falls from \(format($0.before, 3)) to \(format($0.low, 3)) within \($0.within) iterations of the next task and recovers to \(format($0.after, 3))"
-          }.joined(separator: "; ") + ".")
+    if !gaps.isEmpty {
+      caption +=
+        " Stability gap (a drop as the next task begins, then partial recovery): "
+        + gaps.map {
+          "task \($0.task + 1) falls from \(format($0.before, 3)) to \(format($0.low, 3)) within \($0.within) iterations and recovers to \(format($0.after, 3))"
+        }.joined(separator: "; ") + "."
+    }
+    if !forgotten.isEmpty {
+      caption +=
+        " Forgotten without recovery: "
+        + forgotten.map {
+          "task \($0.task + 1) (\(format($0.before, 2)) → \(format($0.after, 2)))"
+        }.joined(separator: ", ") + "."
+    }
     return figure(chart.svg(), caption: SVGChart.escape(caption))
   }
 
@@ -228,7 +239,12 @@ public enum Report {
   public static func sweepSection(_ summary: SweepSummary, records: [Int64: RunRecord]) -> Section {
     let varying = summary.varying
     func label(_ group: SweepSummary.Group) -> String {
-      varying.isEmpty ? "all" : varying.map { group.settings[$0] ?? "" }.joined(separator: " ")
+      guard !varying.isEmpty else { return "all" }
+      // Numbers say which key they are ("memory 500"); names speak for themselves.
+      return varying.map { key in
+        let value = group.settings[key] ?? ""
+        return Double(value) == nil ? value : "\(key) \(value)"
+      }.joined(separator: " ")
     }
     let shown = ["average_accuracy", "forgetting", "bwt", "min_acc", "wc_acc", "seconds"].filter(
       summary.metricNames.contains)
@@ -321,8 +337,8 @@ public enum Report {
       guard !series.isEmpty else { continue }
       out += figure(
         SVGChart.LineChart(
-          title: "\(title) against replay size (\(key))", xLabel: key, yLabel: metric,
-          series: series
+          title: "\(title) against replay size (\(key))", xLabel: "\(key) (log scale)",
+          yLabel: metric, series: series, logX: true
         ).svg(), caption: "Mean over seeds with 95 % confidence intervals.")
     }
     return "<h3>Replay size</h3><div class=\"figs\">\(out)</div>"

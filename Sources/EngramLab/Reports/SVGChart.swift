@@ -35,6 +35,19 @@ enum SVGChart {
     return values
   }
 
+  /// 1, 2, 5 × 10^k values within `low…high` (log axes).
+  static func logTicks(_ low: Double, _ high: Double) -> [Double] {
+    var values: [Double] = []
+    var decade = pow(10, floor(log10(low)))
+    while decade <= high {
+      for m in [1.0, 2, 5] where m * decade >= low && m * decade <= high {
+        values.append(m * decade)
+      }
+      decade *= 10
+    }
+    return values
+  }
+
   static func tickLabel(_ v: Double) -> String {
     if v == v.rounded() && abs(v) < 1e6 { return String(Int(v)) }
     let text = String(format: "%.3g", v)
@@ -76,6 +89,8 @@ enum SVGChart {
     var shaded: [(from: Double, to: Double)] = []
     var shadedLabel = ""
     var yRange: ClosedRange<Double>? = nil
+    /// A logarithmic x axis (for sizes spanning orders of magnitude).
+    var logX = false
     var width = 720.0
     var height = 380.0
 
@@ -102,11 +117,21 @@ enum SVGChart {
         if yMin > 0 && yMin < (yMax - yMin) { yMin = 0 }
       }
       if yMax <= yMin { yMax = yMin + 1 }
-      let xTicks = ticks(xMin, xMax, count: 6)
+      let logX = self.logX && xMin > 0
+      let xTicks = logX ? logTicks(xMin, xMax) : ticks(xMin, xMax, count: 6)
       let yTicks = ticks(yMin, yMax, count: 5)
-      xMin = min(xMin, xTicks.first ?? xMin)
-      xMax = max(xMax, xTicks.last ?? xMax)
-      func px(_ x: Double) -> Double { left + (x - xMin) / (xMax - xMin) * plotW }
+      if logX {
+        xMin /= 1.25
+        xMax *= 1.25
+      } else {
+        xMin = min(xMin, xTicks.first ?? xMin)
+        xMax = max(xMax, xTicks.last ?? xMax)
+      }
+      func px(_ x: Double) -> Double {
+        logX
+          ? left + (log10(x) - log10(xMin)) / (log10(xMax) - log10(xMin)) * plotW
+          : left + (x - xMin) / (xMax - xMin) * plotW
+      }
       func py(_ y: Double) -> Double { top + (1 - (y - yMin) / (yMax - yMin)) * plotH }
       var out = header(title: title)
       for (from, to) in shaded {

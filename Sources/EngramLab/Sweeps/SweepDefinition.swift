@@ -190,6 +190,13 @@ public struct SweepDefinition: Sendable {
       json: "{\"name\":\(jsonString(name)),\"text\":\(jsonString(text))}")
   }
 
+  /// A sweep built in code (e.g. `engram demo`'s studies).
+  public init(name: String, runs: [RunConfig], varying: [String]) {
+    self.init(
+      name: name, runs: runs, varying: varying,
+      json: "{\"name\":\(jsonString(name)),\"runs\":\(runs.count),\"built_in\":true}")
+  }
+
   init(name: String, runs: [RunConfig], varying: [String], json: String) {
     self.name = name
     self.runs = runs

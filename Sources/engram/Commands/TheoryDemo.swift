@@ -21,7 +21,7 @@ struct TheoryDemo: ParsableCommand {
   func run() throws {
     try reportingErrors {
       common.apply()
-      print(try TheoryTour(draws: draws, seed: seed).render())
+      print(try TheoryTour(draws: draws, seed: seed).render().text)
     }
   }
 }
@@ -31,7 +31,10 @@ struct TheoryTour {
   let draws: Int
   let seed: UInt64
 
-  func render() throws -> String {
+  /// The tour's text, and its d = 50 sweep (for the results store and reports).
+  func render() throws -> (
+    text: String, sweep: TheorySweep, points: [SweepPoint], started: Date
+  ) {
     var out: [String] = []
     out.append("REPLAY CAN PROVABLY INCREASE FORGETTING — exact continual linear regression")
     out.append(
@@ -79,7 +82,7 @@ struct TheoryTour {
     out.append("   45°, no replay set raises forgetting averaged over w* (Proposition 3.6). Try")
     out.append("   'engram theory angles --spec FILE' on your own tasks, and 'engram theory sweep")
     out.append("   --construction hyperplanes --angle 0:90:10' for the arch peaking at 45°.")
-    return out.joined(separator: "\n")
+    return (out.joined(separator: "\n"), sweep, points, started)
   }
 
   private func expectedTable(_ construction: Construction, memories: [Int]) throws -> String {

@@ -108,9 +108,12 @@ struct TheorySweepCommand: ParsableCommand {
       let started = Date()
       let points = try sweep.run(progress: progress.update)
       if !noStore {
-        try record(
-          points, sweep: sweep, parameter: parameter, values: values, memory: fixedMemory,
-          started: started)
+        let record = RunRecord.theorySweep(
+          points, sweep: sweep, parameters: shape.given.mapValues(\.values), started: started)
+        let id = try ResultsStore(path: store).insert(record)
+        if !json && !csv {
+          FileHandle.standardError.write(Data("stored as run \(id) in \(store)\n".utf8))
+        }
       }
       let rows = points.map {
         Row(parameterName: parameter.rawValue, parameter: $0.parameter, point: $0)
@@ -132,49 +135,6 @@ struct TheorySweepCommand: ParsableCommand {
         SweepTable.render(
           points, parameter: parameter, memory: fixedMemory, draws: expectation.draws, seed: seed,
           construction: sweep.construction.name))
-    }
-  }
-
-  /// The settings that define a theory sweep, as stored.
-  struct StoredSettings: Encodable {
-    let command = "theory sweep"
-    let construction: String
-    let parameters: [String: [Double]]
-    let swept: String
-    let values: [Double]
-    let memory: Int
-    let draws: Int
-    let seed: UInt64
-    let measure: String?
-    let normalization: String?
-  }
-
-  /// Records the sweep in the results store as one run of kind `theory`.
-  func record(
-    _ points: [SweepPoint], sweep: TheorySweep, parameter: SweepParameter, values: [Double],
-    memory: Int, started: Date
-  ) throws {
-    let settings = StoredSettings(
-      construction: sweep.construction.name, parameters: shape.given.mapValues(\.values),
-      swept: parameter.rawValue, values: values, memory: memory, draws: expectation.draws,
-      seed: seed, measure: expectation.measure.map { "\($0)" },
-      normalization: expectation.normalization.map { "\($0)" })
-    let encoder = JSONEncoder()
-    encoder.outputFormatting = .sortedKeys
-    let json = String(decoding: try encoder.encode(settings), as: UTF8.self)
-    let record = RunRecord(
-      kind: .theory, status: .complete, runKey: RunRecord.key(json),
-      label: sweep.construction.name, seed: seed, config: json, startedAt: started,
-      finishedAt: Date(),
-      theory: points.map {
-        TheoryPoint(
-          parameterName: parameter.rawValue, parameter: $0.parameter,
-          expectedForgetting: $0.withReplay.mean, standardError: $0.withReplay.standardError,
-          noReplay: $0.noReplay, ratio: $0.ratio, harmful: $0.harmful, turn: $0.turn?.rawValue)
-      })
-    let id = try ResultsStore(path: store).insert(record)
-    if !self.json && !csv {
-      FileHandle.standardError.write(Data("stored as run \(id) in \(store)\n".utf8))
     }
   }
 }
