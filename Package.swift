@@ -39,7 +39,8 @@ let package = Package(
     .target(name: "EngramLinalg", dependencies: ["CLinearAlgebra", "EngramRandom"]),
     .target(name: "EngramTheory", dependencies: ["EngramLinalg", "EngramRandom"]),
     .target(name: "EngramNN", dependencies: ["EngramLinalg", "EngramRandom", "CZlib"]),
-    .target(name: "EngramContinual", dependencies: ["EngramNN", "EngramData", "EngramRandom"]),
+    .target(
+      name: "EngramContinual", dependencies: ["EngramNN", "EngramData", "EngramLinalg", "EngramRandom"]),
     .target(name: "EngramTestSupport", dependencies: ["EngramData"]),
     .target(
       name: "EngramLab",

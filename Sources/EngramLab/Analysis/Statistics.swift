@@ -58,6 +58,20 @@ public enum Statistics {
     return (t, df, min(1, max(0, p)))
   }
 
+  /// The paired t-test of differences a − b (one-sample t on them, n − 1 degrees of freedom):
+  /// the statistic and two-sided p-value. Nil for fewer than two pairs or unequal lengths;
+  /// identical differences give p = 1 when they are all zero and p = 0 otherwise.
+  public static func pairedT(_ a: [Double], _ b: [Double]) -> (t: Double, p: Double)? {
+    guard a.count == b.count, a.count > 1 else { return nil }
+    let d = zip(a, b).map { $0 - $1 }
+    let m = mean(d)
+    let se = standardDeviation(d) / Double(d.count).squareRoot()
+    guard se > 0 else { return m == 0 ? (0, 1) : (m > 0 ? .infinity : -.infinity, 0) }
+    let t = m / se
+    let p = 2 * (1 - studentTCDF(abs(t), degreesOfFreedom: Double(d.count - 1)))
+    return (t, min(1, max(0, p)))
+  }
+
   /// I_x(a, b), the regularized incomplete beta function (continued fraction, Lentz).
   static func regularizedIncompleteBeta(_ x: Double, a: Double, b: Double) -> Double {
     if x <= 0 { return 0 }

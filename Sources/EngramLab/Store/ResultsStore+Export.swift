@@ -5,7 +5,7 @@ import GRDB
 extension ResultsStore {
   /// Writes the store as tidy CSV tables into `folder` — `runs.csv` (one row per run with
   /// every configuration key and metric as a column), `metrics.csv`, `accuracies.csv`,
-  /// `task_results.csv`, `curves.csv`, `theory_points.csv` and `sweeps.csv` (one observation
+  /// `task_results.csv`, `curves.csv`, `theory_points.csv`, `study_points.csv` and `sweeps.csv` (one observation
   /// per row; join on `run_id`). Returns each file's row count.
   /// - Throws: `StoreError`; file-system errors.
   @discardableResult
@@ -58,6 +58,10 @@ extension ResultsStore {
       (
         "theory_points.csv",
         "SELECT run_id, parameter_name, parameter, expected_forgetting, stderr, no_replay, ratio, harmful, turn FROM theory_points ORDER BY run_id, parameter"
+      ),
+      (
+        "study_points.csv",
+        "SELECT run_id, series, x, label, count, mean, sd, ci_low, ci_high, difference, difference_low, difference_high, p_value, paired_p_value, harmful, helpful FROM study_points ORDER BY run_id, series, x"
       ),
       (
         "sweeps.csv",

@@ -6,7 +6,8 @@ import GRDB
 ///
 /// Each run is one row of `runs` (its configuration as JSON, status, code version, timings,
 /// and the whole `RunRecord` as JSON) plus tidy tables for queries and export: `metrics`,
-/// `accuracies` (the matrix, one cell a row), `task_results`, `curves` and `theory_points`.
+/// `accuracies` (the matrix, one cell a row), `task_results`, `curves`, `theory_points` and
+/// `study_points` (replay studies).
 /// Every write is one IMMEDIATE transaction, so several processes (a sweep's workers) can
 /// write at once: a writer waits up to `busyTimeout` for another and then fails with
 /// `StoreError.locked`, leaving the file as it was. A file that is not a store is never
@@ -15,7 +16,7 @@ public final class ResultsStore: @unchecked Sendable {
   /// Where the store lives unless `--store` says otherwise.
   public static let defaultPath = ".engram/results.sqlite"
   /// The schema version this code writes (`PRAGMA user_version`).
-  public static let schemaVersion = 1
+  public static let schemaVersion = 2
   /// Marks the file as Engram's (`PRAGMA application_id`, "ENGR").
   static let applicationID: Int32 = 0x454E_4752
 
@@ -95,10 +96,17 @@ public final class ResultsStore: @unchecked Sendable {
         guard application == Self.applicationID else { throw StoreError.foreign(path: path) }
         return
       }
+      if version == 1 && application == Self.applicationID {
+        // Version 1 had no replay studies; everything else is unchanged.
+        try db.execute(sql: Self.studyTables)
+        try db.execute(sql: "PRAGMA user_version = \(Self.schemaVersion)")
+        return
+      }
       let tables =
         try Int.fetchOne(db, sql: "SELECT count(*) FROM sqlite_master WHERE type = 'table'") ?? 0
       guard tables == 0, application == 0 else { throw StoreError.foreign(path: path) }
       try db.execute(sql: Self.schema)
+      try db.execute(sql: Self.studyTables)
       try db.execute(sql: "PRAGMA application_id = \(Self.applicationID)")
       try db.execute(sql: "PRAGMA user_version = \(Self.schemaVersion)")
     }
@@ -182,6 +190,29 @@ public final class ResultsStore: @unchecked Sendable {
       PRIMARY KEY (run_id, parameter)
     );
     """
+
+  /// Tables added in schema version 2.
+  static let studyTables = """
+    CREATE TABLE study_points (
+      run_id INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
+      series TEXT NOT NULL,
+      x REAL NOT NULL,
+      label TEXT NOT NULL,
+      count INTEGER NOT NULL,
+      mean REAL NOT NULL,
+      sd REAL,
+      ci_low REAL,
+      ci_high REAL,
+      difference REAL,
+      difference_low REAL,
+      difference_high REAL,
+      p_value REAL,
+      paired_p_value REAL,
+      harmful INTEGER NOT NULL,
+      helpful INTEGER NOT NULL,
+      PRIMARY KEY (run_id, series, label)
+    );
+    """
 }
 
 // MARK: - Runs
@@ -246,7 +277,9 @@ extension ResultsStore {
         cost?.peakMemoryBytes, cost?.memoryBufferBytes, cost?.parameterCount, record.message,
         try encode(record), id,
       ])
-    for table in ["metrics", "accuracies", "task_results", "curves", "theory_points"] {
+    for table in [
+      "metrics", "accuracies", "task_results", "curves", "theory_points", "study_points",
+    ] {
       try db.execute(sql: "DELETE FROM \(table) WHERE run_id = ?", arguments: [id])
     }
     if let result = record.result {
@@ -284,6 +317,22 @@ extension ResultsStore {
         for (task, points) in curves.points.enumerated() {
           for p in points { try point.execute(arguments: [id, task, p.iteration, p.accuracy]) }
         }
+      }
+    }
+    for series in record.study?.series ?? [] {
+      for p in series.points {
+        try db.execute(
+          sql: """
+            INSERT INTO study_points (run_id, series, x, label, count, mean, sd, ci_low, ci_high,
+              difference, difference_low, difference_high, p_value, paired_p_value, harmful,
+              helpful) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            """,
+          arguments: [
+            id, series.name, p.x, p.label, p.count, p.mean,
+            p.standardDeviation.isFinite ? p.standardDeviation : nil, p.ciLow, p.ciHigh,
+            p.difference, p.differenceLow, p.differenceHigh, p.pValue, p.pairedPValue, p.harmful,
+            p.helpful,
+          ])
       }
     }
     for p in record.theory ?? [] {
@@ -411,7 +460,7 @@ extension ResultsStore {
 public struct RunSummary: Sendable, Equatable {
   /// The run's id.
   public let id: Int64
-  /// Network or theory.
+  /// Network, theory or replay study.
   public let kind: RunRecord.Kind
   /// Running, complete or failed.
   public let status: RunRecord.Status

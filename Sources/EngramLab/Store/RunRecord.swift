@@ -9,6 +9,8 @@ public struct RunRecord: Codable, Sendable, Equatable {
     case network
     /// A theory sweep (`engram theory sweep`).
     case theory
+    /// A replay study (`engram replay-study`, `engram replay-advice`).
+    case study = "replay-study"
   }
 
   /// Where a run stands.
@@ -50,6 +52,8 @@ public struct RunRecord: Codable, Sendable, Equatable {
   public var result: ExperimentResult?
   /// What a theory sweep computed.
   public var theory: [TheoryPoint]?
+  /// What a replay study found.
+  public var study: StudyResult?
   /// Why it failed.
   public var message: String?
 
@@ -60,7 +64,7 @@ public struct RunRecord: Codable, Sendable, Equatable {
   public init(
     kind: Kind, status: Status, runKey: String, label: String, seed: UInt64, config: String,
     startedAt: Date = Date(), finishedAt: Date? = nil, result: ExperimentResult? = nil,
-    theory: [TheoryPoint]? = nil, message: String? = nil, sweepID: Int64? = nil,
+    theory: [TheoryPoint]? = nil, study: StudyResult? = nil, message: String? = nil, sweepID: Int64? = nil,
     sweepIndex: Int? = nil,
     codeVersion: String = CodeVersion.current,
     host: String = ProcessInfo.processInfo.hostName
@@ -75,6 +79,7 @@ public struct RunRecord: Codable, Sendable, Equatable {
     self.finishedAt = finishedAt
     self.result = result
     self.theory = theory
+    self.study = study
     self.message = message
     self.sweepID = sweepID
     self.sweepIndex = sweepIndex

@@ -70,8 +70,11 @@ struct ReportCommand: ParsableCommand {
     switch reference {
     case .run(let id):
       let record = try store.record(id: id)
-      return record.kind == .theory
-        ? Report.theorySection(record, id: id) : Report.runSection(record, id: id)
+      switch record.kind {
+      case .theory: return Report.theorySection(record, id: id)
+      case .study: return Report.studySection(record, id: id)
+      case .network: return Report.runSection(record, id: id)
+      }
     case .sweep(let id):
       let summary = try SweepSummary.make(store: store, sweep: id)
       var records: [Int64: RunRecord] = [:]

@@ -63,14 +63,6 @@ struct TheorySweepCommand: ParsableCommand {
     }
   }
 
-  struct DynamicKey: CodingKey {
-    var stringValue: String
-    var intValue: Int? { nil }
-    init(_ s: String) { stringValue = s }
-    init?(stringValue: String) { self.stringValue = stringValue }
-    init?(intValue: Int) { nil }
-  }
-
   func run() throws {
     try reportingErrors {
       common.apply()

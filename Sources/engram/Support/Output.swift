@@ -113,3 +113,12 @@ struct Nullable<Wrapped: Encodable>: Encodable {
     if let value { try container.encode(value) } else { try container.encodeNil() }
   }
 }
+
+/// A JSON key chosen at run time (for rows whose first key is the swept parameter's name).
+struct DynamicKey: CodingKey {
+  var stringValue: String
+  var intValue: Int? { nil }
+  init(_ s: String) { stringValue = s }
+  init?(stringValue: String) { self.stringValue = stringValue }
+  init?(intValue: Int) { nil }
+}

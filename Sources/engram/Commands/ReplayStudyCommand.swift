@@ -1,0 +1,304 @@
+import ArgumentParser
+import EngramContinual
+import EngramLab
+import Foundation
+
+/// `engram replay-study`: when does replay hurt a network?
+struct ReplayStudyCommand: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "replay-study",
+    abstract: "Paired-seed studies of when replay increases forgetting (networks and regression).",
+    subcommands: [
+      ReplayCountStudy.self, ReplaySamplesStudy.self,
+    ])
+}
+
+/// The task sequence and training protocol of a network study.
+struct StudySequenceOptions: ParsableArguments {
+  @Option(help: "Classes of the first task, e.g. 0,6 (with --second).")
+  var first: String?
+
+  @Option(help: "Classes of the second task, e.g. 1,7 (with --first).")
+  var second: String?
+
+  @Option(help: "A rotated pair instead: the two tasks' rotations in degrees, e.g. 0,45.")
+  var rotation: String?
+
+  @Option(
+    help:
+      "A run config (YAML) whose task stream is the sequence: any benchmark; the last task replays the earlier ones. Flags below override it."
+  )
+  var config: String?
+
+  @Option(help: "fashion-mnist (default), an IDX folder, a CSV file, or synthetic.")
+  var dataset: String?
+
+  @Option(help: "Network (default mlp:256,256).") var model: String?
+  @Option(help: "Epochs per task (default 3).") var epochs: Int?
+  @Option(help: "Batch size (default 32).") var batch: Int?
+  @Option(help: "Learning rate (default Adam 0.001).") var lr: Float?
+
+  @Option(help: "Paired seeds.")
+  var seeds = 20
+
+  @Option(help: "The first seed (seeds are consecutive).")
+  var seed: UInt64 = 0
+
+  @Option(help: "Worker threads, each running whole seeds (default: the machine's cores).")
+  var workers = ProcessInfo.processInfo.activeProcessorCount
+
+  @Option(help: "Significance level for marking replay as harmful or helpful.")
+  var alpha = 0.05
+
+  @Flag(help: "Judge earlier tasks among all outputs (default: among their own outputs).")
+  var allOutputs = false
+
+  @Option(help: "The results store the study is recorded in.")
+  var store: String = ResultsStore.defaultPath
+
+  @Flag(help: "Record nothing in the results store.")
+  var noStore = false
+
+  func validate() throws {
+    let shorthand = first != nil || second != nil
+    guard (first == nil) == (second == nil) else {
+      throw ValidationError("give both --first and --second (class lists of the two tasks)")
+    }
+    guard [shorthand, rotation != nil, config != nil].filter({ $0 }).count <= 1 else {
+      throw ValidationError("give one sequence: --first/--second, --rotation or --config")
+    }
+    guard seeds >= 2 else {
+      throw ValidationError("--seeds must be at least 2 (confidence intervals need two)")
+    }
+    guard workers >= 1 else { throw ValidationError("--workers must be at least 1") }
+    guard alpha > 0, alpha < 1 else { throw ValidationError("--alpha must lie in (0, 1)") }
+  }
+
+  /// The run configuration of the sequence (default: the paper's sequence B, (0,6) → (1,7)).
+  func resolved() throws -> (config: RunConfig, title: String) {
+    let dataset = self.dataset ?? "fashion-mnist"
+    var resolved: RunConfig
+    var title: String
+    if let rotation {
+      let angles = try numbers(rotation, flag: "--rotation").map(Double.init)
+      resolved = NetworkReplayStudy.rotated(angles, dataset: dataset)
+      title = "Rotated \(dataset) " + angles.map { "\(SVGLabel.degrees($0))" }.joined(separator: " → ")
+    } else if let path = config {
+      resolved = try RunConfig.load(URL(fileURLWithPath: path))
+      if let dataset = self.dataset { resolved.dataset = dataset }
+      title = "\(URL(fileURLWithPath: path).lastPathComponent) (\(resolved.dataset))"
+    } else {
+      let a = try first.map { try numbers($0, flag: "--first") } ?? [0, 6]
+      let b = try second.map { try numbers($0, flag: "--second") } ?? [1, 7]
+      resolved = NetworkReplayStudy.split([a, b], dataset: dataset)
+      title =
+        "Split \(dataset) (\(a.map(String.init).joined(separator: ", "))) → (\(b.map(String.init).joined(separator: ", ")))"
+    }
+    if let model { resolved.model = model }
+    if let epochs { resolved.epochs = epochs }
+    if let batch { resolved.batch = batch }
+    if let lr { resolved.lr = lr }
+    resolved.seed = seed
+    return (resolved, title)
+  }
+
+  func numbers(_ text: String, flag: String) throws -> [Int] {
+    let values = text.split(separator: ",").map { Int($0.trimmingCharacters(in: .whitespaces)) }
+    guard !values.isEmpty, values.allSatisfy({ $0 != nil }) else {
+      throw CommandError(message: "\(flag) \(text): give whole numbers separated by commas")
+    }
+    return values.compactMap { $0 }
+  }
+
+  var seedList: [UInt64] { (0..<UInt64(seeds)).map { seed &+ $0 } }
+
+  /// Runs the study with progress on stderr, stores it, and returns it with its run id.
+  func run(arms: ReplayArms, settings: [String: String]) throws -> (StudyResult, Int64?) {
+    let (config, title) = try resolved()
+    let started = Date()
+    let progress = SharedProgress(label: "seeds", total: seeds)
+    let result = try NetworkReplayStudy.run(
+      config: config, arms: arms, seeds: seedList, withinTaskOutputs: !allOutputs,
+      workers: workers, title: title, alpha: alpha, progress: progress.update)
+    var id: Int64?
+    if !noStore {
+      var all = settings
+      all["seeds"] = "\(seeds)"
+      all["alpha"] = "\(alpha)"
+      all["outputs"] = allOutputs ? "all" : "within-task"
+      let record = try NetworkReplayStudy.record(
+        result, config: config, settings: all, seed: seed, started: started)
+      id = try ResultsStore(path: store).insert(record)
+    }
+    return (result, id)
+  }
+}
+
+/// Thread-safe progress for work finished on several threads.
+final class SharedProgress: @unchecked Sendable {
+  private let lock = NSLock()
+  private let reporter: ProgressReporter
+  private let total: Int
+
+  init(label: String, total: Int) {
+    reporter = ProgressReporter(label: label)
+    self.total = total
+  }
+
+  func update(_ done: Int) {
+    lock.withLock { reporter.update(done, total) }
+  }
+}
+
+/// Degree labels for titles.
+enum SVGLabel {
+  static func degrees(_ v: Double) -> String {
+    v == v.rounded() ? "\(Int(v))°" : "\(v)°"
+  }
+}
+
+/// The rows `--json` prints for network studies.
+struct StudyRow: Encodable {
+  let point: StudyPoint
+  let key: String
+
+  func encode(to encoder: Encoder) throws {
+    var c = encoder.container(keyedBy: DynamicKey.self)
+    if key == "memory" {
+      try c.encode(Int(point.x), forKey: DynamicKey("memory"))
+    } else {
+      try c.encode(point.label, forKey: DynamicKey(key))
+    }
+    try c.encode(point.count, forKey: DynamicKey("seeds"))
+    try c.encode(point.mean, forKey: DynamicKey("forgetting_mean"))
+    try c.encode(point.ciLow, forKey: DynamicKey("ci_low"))
+    try c.encode(point.ciHigh, forKey: DynamicKey("ci_high"))
+    try c.encode(point.difference, forKey: DynamicKey("difference_mean"))
+    try c.encode(point.differenceLow, forKey: DynamicKey("difference_ci_low"))
+    try c.encode(point.differenceHigh, forKey: DynamicKey("difference_ci_high"))
+    try c.encode(point.pValue, forKey: DynamicKey("p_value"))
+    try c.encode(point.pairedPValue, forKey: DynamicKey("paired_p_value"))
+    try c.encode(point.harmful, forKey: DynamicKey("harmful"))
+    try c.encode(point.helpful, forKey: DynamicKey("helpful"))
+  }
+}
+
+/// Prints a network study as a table (or JSON rows keyed by `key`).
+func printStudy(_ result: StudyResult, id: Int64?, json: Bool, key: String, store: String) throws {
+  let points = result.series.first?.points ?? []
+  if json {
+    let encoder = JSONEncoder()
+    encoder.outputFormatting = [.sortedKeys]
+    print(
+      String(
+        decoding: try encoder.encode(points.map { StudyRow(point: $0, key: key) }), as: UTF8.self))
+    return
+  }
+  print(result.title)
+  var table = TextTable([
+    key, "forgetting", "95% CI", "vs no replay [95% CI]", "Welch p", "paired p", "",
+  ])
+  for p in points {
+    table.add([
+      p.label, String(format: "%.4f", p.mean), String(format: "[%.4f, %.4f]", p.ciLow, p.ciHigh),
+      p.difference.map {
+        String(format: "%+.4f [%+.4f, %+.4f]", $0, p.differenceLow ?? $0, p.differenceHigh ?? $0)
+      } ?? "–",
+      p.pValue.map { String(format: "%.3g", $0) } ?? "–",
+      p.pairedPValue.map { String(format: "%.3g", $0) } ?? "–",
+      p.harmful ? "replay hurts" : (p.helpful ? "replay helps" : ""),
+    ])
+  }
+  print(table.rendered)
+  let harmful = result.harmfulLabels
+  print(
+    harmful.isEmpty
+      ? "\nno point where replay significantly increases forgetting (α = \(result.alpha))"
+      : "\nreplay significantly increases forgetting at: \(harmful.joined(separator: ", ")) (α = \(result.alpha))"
+  )
+  for note in result.notes { print("· \(note)") }
+  if let id { print("\nstored as run \(id) in \(store) (engram report \(id))") }
+}
+
+/// `engram replay-study count`.
+struct ReplayCountStudy: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "count",
+    abstract: "Forgetting against the number of replayed samples m, with paired seeds.",
+    discussion: """
+      Per seed the first task is trained once; the network is copied and the second task is \
+      trained from the copy once per m, replaying m random first-task training samples (the \
+      same nested memories for every m of a seed) in every batch, weighted like the new part. \
+      Forgetting is the drop in first-task test accuracy. Each m is compared with m = 0: paired \
+      difference with a 95 % interval, Welch's t-test (the paper's) and a paired t-test; \
+      "harmful" marks m where replay significantly increases forgetting (Welch p < --alpha).
+      Default sequence: Split Fashion-MNIST (0, 6) → (1, 7), the paper's sequence B.
+      --json prints an array of {"memory", "forgetting_mean", "ci_low", "ci_high", "p_value", \
+      "harmful", "helpful", "difference_mean", "difference_ci_low", "difference_ci_high", \
+      "paired_p_value", "seeds"}.
+      """)
+
+  @OptionGroup var sequence: StudySequenceOptions
+
+  @Option(help: "Replayed samples: a list or A:B[:STEP] (inclusive).")
+  var memory: ValueList = ValueList(argument: "0:10")!
+
+  @Flag(help: "Print a JSON array.")
+  var json = false
+
+  func run() throws {
+    try reportingErrors {
+      let counts = memory.values.map { Int($0) }
+      guard memory.values.allSatisfy({ $0 >= 0 && $0 == $0.rounded() }) else {
+        throw CommandError(message: "--memory takes whole numbers ≥ 0 (e.g. 0:10 or 0,1,2,5)")
+      }
+      let withZero = counts.contains(0) ? counts : [0] + counts
+      let (result, id) = try sequence.run(
+        arms: .counts(withZero),
+        settings: ["memory": withZero.map(String.init).joined(separator: ",")])
+      try printStudy(result, id: id, json: json, key: "memory", store: sequence.store)
+    }
+  }
+}
+
+/// `engram replay-study samples`.
+struct ReplaySamplesStudy: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "samples",
+    abstract: "Which single replayed samples increase forgetting and which reduce it.",
+    discussion: """
+      Per seed the first task is trained once; then the second task is trained from copies of \
+      the network: once without replay and once per candidate, replaying that one sample in \
+      every batch (weighted like the new part), as in the paper's rotated experiment. \
+      Candidates: one random first-task training sample of each class (a new draw per seed), \
+      or the training examples given with --samples. Each is compared with no replay of the \
+      same seed (paired difference, Welch's and the paired t-test).
+      --json prints an array of {"sample", "forgetting_mean", "ci_low", "ci_high", "p_value", \
+      "harmful", "helpful", "difference_mean", … } with the no-replay row first.
+      """)
+
+  @OptionGroup var sequence: StudySequenceOptions
+
+  @Option(help: "Indices of first-task training examples to replay, one at a time (e.g. 3,17).")
+  var samples: String?
+
+  @Flag(help: "Print a JSON array.")
+  var json = false
+
+  func run() throws {
+    try reportingErrors {
+      let arms: ReplayArms
+      if let samples {
+        arms = .chosen(
+          try sequence.numbers(samples, flag: "--samples").map {
+            ExampleReference(task: 0, index: $0)
+          })
+      } else {
+        arms = .oneOfEachClass
+      }
+      let (result, id) = try sequence.run(
+        arms: arms, settings: ["samples": samples ?? "one of each class"])
+      try printStudy(result, id: id, json: json, key: "sample", store: sequence.store)
+    }
+  }
+}
