@@ -9,6 +9,6 @@ struct Engram: ParsableCommand {
     abstract: "Continual learning, measured: exact replay theory, networks, studies.",
     subcommands: [
       Demo.self, Run.self, Runs.self, Sweep.self, ReportCommand.self, Train.self, Theory.self,
-      ReplayStudyCommand.self,
+      ReplayStudyCommand.self, ReplayAdviceCommand.self,
     ])
 }

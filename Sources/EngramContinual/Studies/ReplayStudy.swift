@@ -116,6 +116,19 @@ public struct ReplayArmOutcome: Sendable, Codable, Equatable {
   public var forgetting: Double
   /// The last task's test accuracy.
   public var newTaskAccuracy: Double
+
+  /// An arm's outcome.
+  public init(
+    name: String, memory: Int, examples: [ExampleReference], accuracyAfter: [Double],
+    forgetting: Double, newTaskAccuracy: Double
+  ) {
+    self.name = name
+    self.memory = memory
+    self.examples = examples
+    self.accuracyAfter = accuracyAfter
+    self.forgetting = forgetting
+    self.newTaskAccuracy = newTaskAccuracy
+  }
 }
 
 /// Everything one seed of a replay study measured.
@@ -126,6 +139,13 @@ public struct ReplaySeedOutcome: Sendable, Codable, Equatable {
   public var accuracyBefore: [Double]
   /// The arms, in the design's order.
   public var arms: [ReplayArmOutcome]
+
+  /// A seed's outcome.
+  public init(seed: UInt64, accuracyBefore: [Double], arms: [ReplayArmOutcome]) {
+    self.seed = seed
+    self.accuracyBefore = accuracyBefore
+    self.arms = arms
+  }
 }
 
 /// Runs replay studies, seeds in parallel.
@@ -138,22 +158,9 @@ public enum ReplayStudy {
     _ design: ReplayStudyDesign, workers: Int, progress: @Sendable (Int) -> Void = { _ in }
   ) throws -> [ReplaySeedOutcome] {
     try design.validate()
-    let workers = max(1, min(workers, design.seeds.count))
-    let previousThreads = BLASThreads.current
-    if workers > 1 { BLASThreads.set(1) }
-    defer { BLASThreads.set(previousThreads) }
-    let box = ResultBox(count: design.seeds.count)
-    DispatchQueue.concurrentPerform(iterations: workers) { _ in
-      while let i = box.claim() {
-        do {
-          let outcome = try runSeed(design, seed: design.seeds[i])
-          progress(box.finish(i, outcome))
-        } catch {
-          box.fail(error)
-        }
-      }
+    return try ParallelWork.map(count: design.seeds.count, workers: workers, progress: progress) {
+      try runSeed(design, seed: design.seeds[$0])
     }
-    return try box.results()
   }
 
   /// One seed: earlier tasks once, then the last task once per arm from a copy.
@@ -163,18 +170,9 @@ public enum ReplayStudy {
     let stream = design.stream
     let last = stream.tasks.count - 1
     let streams = RandomStreams(seed: seed)
-    let model = try design.architecture.build(input: stream.input, outputs: stream.outputCount)
-    model.initialize(design.initializer, streams: streams)
+    let model = try trainEarlierTasks(design, seed: seed)
     var config = design.trainer
     config.resetOptimizerPerTask = true
-    let first = try Trainer(
-      model: model, optimizer: design.optimizer.make(), config: config, stream: stream,
-      streams: streams)
-    for t in 0..<last {
-      try first.beginTask(t)
-      try first.train(task: t)
-      try first.endTask(t)
-    }
     let evaluator = Evaluator(stream: design.evaluation, model: model)
     let before = (0..<last).map {
       evaluator.accuracy(task: $0, stage: last - 1, predictor: ModelPredictor(model: model))
@@ -206,6 +204,26 @@ public enum ReplayStudy {
     return ReplaySeedOutcome(seed: seed, accuracyBefore: before, arms: outcomes)
   }
 
+  /// The network after the earlier tasks (all but the last), as every arm of `seed` starts.
+  /// - Throws: `TrainingError` from training.
+  public static func trainEarlierTasks(_ design: ReplayStudyDesign, seed: UInt64) throws -> Model {
+    let stream = design.stream
+    let streams = RandomStreams(seed: seed)
+    let model = try design.architecture.build(input: stream.input, outputs: stream.outputCount)
+    model.initialize(design.initializer, streams: streams)
+    var config = design.trainer
+    config.resetOptimizerPerTask = true
+    let trainer = try Trainer(
+      model: model, optimizer: design.optimizer.make(), config: config, stream: stream,
+      streams: streams)
+    for t in 0..<(stream.tasks.count - 1) {
+      try trainer.beginTask(t)
+      try trainer.train(task: t)
+      try trainer.endTask(t)
+    }
+    return model
+  }
+
   /// The arms' memories for one seed.
   static func armMemories(_ design: ReplayStudyDesign, using rng: inout RandomStream) -> [(
     String, [ExampleReference]
@@ -231,44 +249,6 @@ public enum ReplayStudy {
     case .chosen(let examples):
       return [("none", [])]
         + examples.map { ("task \($0.task + 1) #\($0.index)", [$0]) }
-    }
-  }
-}
-
-/// Hands seeds to worker threads and collects their outcomes in order.
-private final class ResultBox: @unchecked Sendable {
-  private let lock = NSLock()
-  private var next = 0
-  private var done = 0
-  private var outcomes: [ReplaySeedOutcome?]
-  private var error: Error?
-
-  init(count: Int) { outcomes = Array(repeating: nil, count: count) }
-
-  func claim() -> Int? {
-    lock.withLock {
-      guard error == nil, next < outcomes.count else { return nil }
-      next += 1
-      return next - 1
-    }
-  }
-
-  func finish(_ i: Int, _ outcome: ReplaySeedOutcome) -> Int {
-    lock.withLock {
-      outcomes[i] = outcome
-      done += 1
-      return done
-    }
-  }
-
-  func fail(_ error: Error) {
-    lock.withLock { if self.error == nil { self.error = error } }
-  }
-
-  func results() throws -> [ReplaySeedOutcome] {
-    try lock.withLock {
-      if let error { throw error }
-      return outcomes.compactMap { $0 }
     }
   }
 }

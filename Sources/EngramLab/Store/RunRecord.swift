@@ -64,7 +64,8 @@ public struct RunRecord: Codable, Sendable, Equatable {
   public init(
     kind: Kind, status: Status, runKey: String, label: String, seed: UInt64, config: String,
     startedAt: Date = Date(), finishedAt: Date? = nil, result: ExperimentResult? = nil,
-    theory: [TheoryPoint]? = nil, study: StudyResult? = nil, message: String? = nil, sweepID: Int64? = nil,
+    theory: [TheoryPoint]? = nil, study: StudyResult? = nil, message: String? = nil,
+    sweepID: Int64? = nil,
     sweepIndex: Int? = nil,
     codeVersion: String = CodeVersion.current,
     host: String = ProcessInfo.processInfo.hostName

@@ -96,19 +96,14 @@ public enum NetworkReplayStudy {
       x: { i, arm in isCount ? Double(arm.memory) : Double(i) }, alpha: alpha, notes: notes)
   }
 
-  /// The study as a store record; `settings` describe the study beyond the run configuration.
+  /// The study as a store record: the run configuration plus `settings` as `study_*` keys.
   public static func record(
     _ result: StudyResult, config: RunConfig, settings: [String: String], seed: UInt64,
     started: Date
   ) throws -> RunRecord {
-    var object = (try JSONSerialization.jsonObject(with: Data(config.json.utf8)) as? [String: Any]) ?? [:]
-    object["study"] = result.study
-    for (key, value) in settings { object["study_\(key)"] = value }
-    let json = String(
-      decoding: try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys]),
-      as: UTF8.self)
-    return RunRecord(
-      kind: .study, status: .complete, runKey: RunRecord.key(json), label: result.study, seed: seed,
-      config: json, startedAt: started, finishedAt: Date(), study: result)
+    let base =
+      (try JSONSerialization.jsonObject(with: Data(config.json.utf8)) as? [String: Any]) ?? [:]
+    return try StudyRecord.make(
+      result, settings: settings, seed: seed, started: started, base: base)
   }
 }

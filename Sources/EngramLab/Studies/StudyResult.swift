@@ -140,3 +140,23 @@ public struct StudyResult: Codable, Sendable, Equatable {
     series.first?.points.filter(\.harmful).map(\.label) ?? []
   }
 }
+
+/// Store records of studies.
+public enum StudyRecord {
+  /// A complete run of kind `replay-study` whose configuration is `base` plus `study` and the
+  /// `settings` as `study_*` keys (so `engram runs list --where study_figure=1b` works).
+  public static func make(
+    _ result: StudyResult, settings: [String: String], seed: UInt64, started: Date,
+    base: [String: Any] = [:]
+  ) throws -> RunRecord {
+    var object = base
+    object["study"] = result.study
+    for (key, value) in settings { object["study_\(key)"] = value }
+    let json = String(
+      decoding: try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys]),
+      as: UTF8.self)
+    return RunRecord(
+      kind: .study, status: .complete, runKey: RunRecord.key(json), label: result.study,
+      seed: seed, config: json, startedAt: started, finishedAt: Date(), study: result)
+  }
+}

@@ -9,7 +9,8 @@ struct ReplayStudyCommand: ParsableCommand {
     commandName: "replay-study",
     abstract: "Paired-seed studies of when replay increases forgetting (networks and regression).",
     subcommands: [
-      ReplayCountStudy.self, ReplaySamplesStudy.self,
+      ReplayCountStudy.self, ReplaySamplesStudy.self, RegressionStudyCommand.self,
+      AngleStudyCommand.self,
     ])
 }
 
@@ -38,17 +39,8 @@ struct StudySequenceOptions: ParsableArguments {
   @Option(help: "Batch size (default 32).") var batch: Int?
   @Option(help: "Learning rate (default Adam 0.001).") var lr: Float?
 
-  @Option(help: "Paired seeds.")
-  var seeds = 20
-
   @Option(help: "The first seed (seeds are consecutive).")
   var seed: UInt64 = 0
-
-  @Option(help: "Worker threads, each running whole seeds (default: the machine's cores).")
-  var workers = ProcessInfo.processInfo.activeProcessorCount
-
-  @Option(help: "Significance level for marking replay as harmful or helpful.")
-  var alpha = 0.05
 
   @Flag(help: "Judge earlier tasks among all outputs (default: among their own outputs).")
   var allOutputs = false
@@ -67,11 +59,6 @@ struct StudySequenceOptions: ParsableArguments {
     guard [shorthand, rotation != nil, config != nil].filter({ $0 }).count <= 1 else {
       throw ValidationError("give one sequence: --first/--second, --rotation or --config")
     }
-    guard seeds >= 2 else {
-      throw ValidationError("--seeds must be at least 2 (confidence intervals need two)")
-    }
-    guard workers >= 1 else { throw ValidationError("--workers must be at least 1") }
-    guard alpha > 0, alpha < 1 else { throw ValidationError("--alpha must lie in (0, 1)") }
   }
 
   /// The run configuration of the sequence (default: the paper's sequence B, (0,6) → (1,7)).
@@ -82,7 +69,8 @@ struct StudySequenceOptions: ParsableArguments {
     if let rotation {
       let angles = try numbers(rotation, flag: "--rotation").map(Double.init)
       resolved = NetworkReplayStudy.rotated(angles, dataset: dataset)
-      title = "Rotated \(dataset) " + angles.map { "\(SVGLabel.degrees($0))" }.joined(separator: " → ")
+      title =
+        "Rotated \(dataset) " + angles.map { "\(SVGLabel.degrees($0))" }.joined(separator: " → ")
     } else if let path = config {
       resolved = try RunConfig.load(URL(fileURLWithPath: path))
       if let dataset = self.dataset { resolved.dataset = dataset }
@@ -110,11 +98,36 @@ struct StudySequenceOptions: ParsableArguments {
     return values.compactMap { $0 }
   }
 
-  var seedList: [UInt64] { (0..<UInt64(seeds)).map { seed &+ $0 } }
+}
+
+/// How a network study runs: paired seeds, workers, significance.
+struct StudyRunOptions: ParsableArguments {
+  @Option(help: "Paired seeds.")
+  var seeds = 20
+
+  @Option(help: "Worker threads, each running whole seeds (default: the machine's cores).")
+  var workers = ProcessInfo.processInfo.activeProcessorCount
+
+  @Option(help: "Significance level for marking replay as harmful or helpful.")
+  var alpha = 0.05
+
+  func validate() throws {
+    guard seeds >= 2 else {
+      throw ValidationError("--seeds must be at least 2 (confidence intervals need two)")
+    }
+    guard workers >= 1 else { throw ValidationError("--workers must be at least 1") }
+    guard alpha > 0, alpha < 1 else { throw ValidationError("--alpha must lie in (0, 1)") }
+  }
 
   /// Runs the study with progress on stderr, stores it, and returns it with its run id.
-  func run(arms: ReplayArms, settings: [String: String]) throws -> (StudyResult, Int64?) {
-    let (config, title) = try resolved()
+  func run(_ sequence: StudySequenceOptions, arms: ReplayArms, settings: [String: String]) throws
+    -> (StudyResult, Int64?)
+  {
+    let (store, noStore, seed, allOutputs) = (
+      sequence.store, sequence.noStore, sequence.seed, sequence.allOutputs
+    )
+    let seedList = (0..<UInt64(seeds)).map { seed &+ $0 }
+    let (config, title) = try sequence.resolved()
     let started = Date()
     let progress = SharedProgress(label: "seeds", total: seeds)
     let result = try NetworkReplayStudy.run(
@@ -239,6 +252,7 @@ struct ReplayCountStudy: ParsableCommand {
       """)
 
   @OptionGroup var sequence: StudySequenceOptions
+  @OptionGroup var study: StudyRunOptions
 
   @Option(help: "Replayed samples: a list or A:B[:STEP] (inclusive).")
   var memory: ValueList = ValueList(argument: "0:10")!
@@ -253,8 +267,8 @@ struct ReplayCountStudy: ParsableCommand {
         throw CommandError(message: "--memory takes whole numbers ≥ 0 (e.g. 0:10 or 0,1,2,5)")
       }
       let withZero = counts.contains(0) ? counts : [0] + counts
-      let (result, id) = try sequence.run(
-        arms: .counts(withZero),
+      let (result, id) = try study.run(
+        sequence, arms: .counts(withZero),
         settings: ["memory": withZero.map(String.init).joined(separator: ",")])
       try printStudy(result, id: id, json: json, key: "memory", store: sequence.store)
     }
@@ -278,6 +292,7 @@ struct ReplaySamplesStudy: ParsableCommand {
       """)
 
   @OptionGroup var sequence: StudySequenceOptions
+  @OptionGroup var study: StudyRunOptions
 
   @Option(help: "Indices of first-task training examples to replay, one at a time (e.g. 3,17).")
   var samples: String?
@@ -296,8 +311,8 @@ struct ReplaySamplesStudy: ParsableCommand {
       } else {
         arms = .oneOfEachClass
       }
-      let (result, id) = try sequence.run(
-        arms: arms, settings: ["samples": samples ?? "one of each class"])
+      let (result, id) = try study.run(
+        sequence, arms: arms, settings: ["samples": samples ?? "one of each class"])
       try printStudy(result, id: id, json: json, key: "sample", store: sequence.store)
     }
   }
