@@ -27,5 +27,9 @@ let package = Package(
       name: "split-fmnist",
       dependencies: ["BenchSupport", .product(name: "EngramLinalg", package: "Engram")],
       path: "Sources/split-fmnist"),
+    .executableTarget(
+      name: "replay-study",
+      dependencies: ["BenchSupport", .product(name: "EngramLinalg", package: "Engram")],
+      path: "Sources/replay-study"),
   ]
 )

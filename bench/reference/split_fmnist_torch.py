@@ -18,7 +18,7 @@ start_process = time.perf_counter()
 import numpy as np
 import torch
 
-from fmnist_idx import idx
+from fmnist_idx import standardized_fmnist
 
 
 def main():
@@ -27,13 +27,7 @@ def main():
     torch.set_num_threads(threads)
     torch.manual_seed(seed)
     rng = np.random.default_rng(seed)
-    d = "/usr/share/datasets/fashion-mnist/"
-    xtr = torch.tensor(idx(d + "train-images-idx3-ubyte.gz").reshape(-1, 784), dtype=torch.float32) / 255
-    ytr = torch.tensor(idx(d + "train-labels-idx1-ubyte.gz"), dtype=torch.long)
-    xte = torch.tensor(idx(d + "t10k-images-idx3-ubyte.gz").reshape(-1, 784), dtype=torch.float32) / 255
-    yte = torch.tensor(idx(d + "t10k-labels-idx1-ubyte.gz"), dtype=torch.long)
-    mean, std = xtr.mean(), xtr.std()
-    xtr, xte = (xtr - mean) / std, (xte - mean) / std
+    xtr, ytr, xte, yte = standardized_fmnist(torch)
     start_training = time.perf_counter()
     model = torch.nn.Sequential(
         torch.nn.Linear(784, 400), torch.nn.ReLU(), torch.nn.Linear(400, 400), torch.nn.ReLU(),

@@ -38,6 +38,34 @@ public struct RegressionSchedule: Sendable, Equatable, Codable {
     let (base, decay) = task == 0 ? (firstRate, firstDecay) : (secondRate, secondDecay)
     return base * pow(decay, Double(step) / Double(max(1, total)))
   }
+
+  /// Calls `body(rows, replayed, rate)` for every step of a task of `n` samples: the new rows
+  /// (a shuffled pass per epoch, in batches), min(batch, memory) replayed rows drawn without
+  /// replacement (all when the memory is that small) and the step's learning rate.
+  func forEachStep(
+    samples n: Int, memory: Int, task: Int, rng: inout RandomStream,
+    _ body: (ArraySlice<Int>, ArraySlice<Int>, Double) throws -> Void
+  ) rethrows {
+    let b = min(batch, n)
+    let total = (n + b - 1) / b * epochs
+    var order = Array(0..<n)
+    var memoryOrder = Array(0..<memory)
+    let replayBatch = min(batch, memory)
+    var step = 0
+    for _ in 0..<epochs {
+      rng.shuffle(&order)
+      var start = 0
+      while start < n {
+        let rows = order[start..<min(start + b, n)]
+        start += rows.count
+        let picked =
+          replayBatch == memory
+          ? memoryOrder[...] : rng.sampleWithoutReplacement(replayBatch, from: &memoryOrder)
+        try body(rows, picked, rate(task: task, step: step, of: total))
+        step += 1
+      }
+    }
+  }
 }
 
 /// The paper's regression experiments (reference/replay-theory.md §4.1, Figures 1, 8 and 9):
@@ -252,35 +280,17 @@ enum LinearSGD {
     schedule: RegressionSchedule, task: Int, rng: inout RandomStream
   ) throws {
     let d = x.columns
-    let n = x.rows
-    let b = min(schedule.batch, n)
-    let stepsPerEpoch = (n + b - 1) / b
-    let total = stepsPerEpoch * schedule.epochs
-    var order = Array(0..<n)
     var gradient = [Double](repeating: 0, count: d)
-    var memoryOrder = Array(0..<(memory?.0.rows ?? 0))
-    let replayBatch = min(schedule.batch, memoryOrder.count)
-    var step = 0
-    for _ in 0..<schedule.epochs {
-      rng.shuffle(&order)
-      var start = 0
-      while start < n {
-        let rows = order[start..<min(start + b, n)]
-        start += rows.count
-        for j in 0..<d { gradient[j] = 0 }
-        accumulate(&gradient, w: w, x: x, y: y, rows: rows, scale: 2 / Double(rows.count))
-        if let memory, replayBatch > 0 {
-          let picked =
-            replayBatch == memoryOrder.count
-            ? memoryOrder[...] : rng.sampleWithoutReplacement(replayBatch, from: &memoryOrder)
-          accumulate(
-            &gradient, w: w, x: memory.0, y: memory.1, rows: picked,
-            scale: 2 / Double(replayBatch))
-        }
-        let rate = schedule.rate(task: task, step: step, of: total)
-        for j in 0..<d { w[j] -= rate * gradient[j] }
-        step += 1
+    try schedule.forEachStep(samples: x.rows, memory: memory?.0.rows ?? 0, task: task, rng: &rng) {
+      rows, picked, rate in
+      for j in 0..<d { gradient[j] = 0 }
+      accumulate(&gradient, w: w, x: x, y: y, rows: rows, scale: 2 / Double(rows.count))
+      if let memory, !picked.isEmpty {
+        accumulate(
+          &gradient, w: w, x: memory.0, y: memory.1, rows: picked,
+          scale: 2 / Double(picked.count))
       }
+      for j in 0..<d { w[j] -= rate * gradient[j] }
       guard w.allSatisfy(\.isFinite) else {
         throw TheoryError.parameterOutOfRange(
           name: "linear learning rate",
@@ -339,11 +349,8 @@ struct MLPRegression {
     schedule: RegressionSchedule, task: Int, rng: inout RandomStream
   ) throws {
     let d = dimension
-    let n = x.rows
-    let b = min(schedule.batch, n)
     let memoryCount = memory?.0.rows ?? 0
-    let replayBatch = min(schedule.batch, memoryCount)
-    let capacity = b + replayBatch
+    let capacity = min(schedule.batch, x.rows) + min(schedule.batch, memoryCount)
     net.prepare(batchCapacity: capacity)
     let inputs = Tensor(rows: capacity, columns: d)
     let gradient = Tensor(rows: capacity, columns: 1)
@@ -351,57 +358,42 @@ struct MLPRegression {
     let xs = x.elements.map(Float.init)
     let ms = memory.map { $0.0.elements.map(Float.init) } ?? []
     let adam = Adam(learningRate: Float(task == 0 ? schedule.firstRate : schedule.secondRate))
-    let stepsPerEpoch = (n + b - 1) / b
-    let total = stepsPerEpoch * schedule.epochs
-    var order = Array(0..<n)
-    var memoryOrder = Array(0..<memoryCount)
-    var step = 0
-    for _ in 0..<schedule.epochs {
-      rng.shuffle(&order)
-      var start = 0
-      while start < n {
-        let rows = order[start..<min(start + b, n)]
-        start += rows.count
-        var r = 0
-        for i in rows {
-          (inputs.pointer + r * d).update(
-            from: xs.withUnsafeBufferPointer { $0.baseAddress! + i * d }, count: d)
-          targets[r] = Float(y[i])
-          r += 1
+    try schedule.forEachStep(samples: x.rows, memory: memoryCount, task: task, rng: &rng) {
+      rows, picked, rate in
+      var r = 0
+      for i in rows {
+        xs.withUnsafeBufferPointer {
+          (inputs.pointer + r * d).update(from: $0.baseAddress! + i * d, count: d)
         }
-        let newRows = r
-        if let memory, replayBatch > 0 {
-          let picked =
-            replayBatch == memoryCount
-            ? memoryOrder[...] : rng.sampleWithoutReplacement(replayBatch, from: &memoryOrder)
-          for i in picked {
-            (inputs.pointer + r * d).update(
-              from: ms.withUnsafeBufferPointer { $0.baseAddress! + i * d }, count: d)
-            targets[r] = Float(memory.1[i])
-            r += 1
-          }
-        }
-        let batch = inputs.prefix(rows: r)
-        let output = net.forward(batch)
-        var loss: Float = 0
-        for k in 0..<r {
-          let weight: Float = k < newRows ? 1 / Float(newRows) : 1 / Float(r - newRows)
-          let residual = output.pointer[k] - targets[k]
-          loss += weight * residual * residual
-          gradient.pointer[k] = 2 * weight * residual
-        }
-        guard loss.isFinite else {
-          throw TheoryError.parameterOutOfRange(
-            name: "MLP learning rate",
-            value: "\(task == 0 ? schedule.firstRate : schedule.secondRate)",
-            allowed: "small enough that Adam does not diverge (the loss became non-finite)")
-        }
-        net.zeroGradients()
-        net.backward(gradient.prefix(rows: r))
-        adam.learningRate = Float(schedule.rate(task: task, step: step, of: total))
-        adam.step(parameters: net.parameters, gradients: net.gradients)
-        step += 1
+        targets[r] = Float(y[i])
+        r += 1
       }
+      let newRows = r
+      for i in picked {
+        ms.withUnsafeBufferPointer {
+          (inputs.pointer + r * d).update(from: $0.baseAddress! + i * d, count: d)
+        }
+        targets[r] = Float(memory?.1[i] ?? 0)
+        r += 1
+      }
+      let output = net.forward(inputs.prefix(rows: r))
+      var loss: Float = 0
+      for k in 0..<r {
+        let weight: Float = k < newRows ? 1 / Float(newRows) : 1 / Float(r - newRows)
+        let residual = output.pointer[k] - targets[k]
+        loss += weight * residual * residual
+        gradient.pointer[k] = 2 * weight * residual
+      }
+      guard loss.isFinite else {
+        throw TheoryError.parameterOutOfRange(
+          name: "MLP learning rate",
+          value: "\(task == 0 ? schedule.firstRate : schedule.secondRate)",
+          allowed: "small enough that Adam does not diverge (the loss became non-finite)")
+      }
+      net.zeroGradients()
+      net.backward(gradient.prefix(rows: r))
+      adam.learningRate = Float(rate)
+      adam.step(parameters: net.parameters, gradients: net.gradients)
     }
   }
 

@@ -26,11 +26,7 @@ struct RegressionTrainingOptions: ParsableArguments {
   @Flag(help: "Print a JSON array.")
   var json = false
 
-  @Option(help: "The results store the study is recorded in.")
-  var store: String = ResultsStore.defaultPath
-
-  @Flag(help: "Record nothing in the results store.")
-  var noStore = false
+  @OptionGroup var storage: StoreOptions
 
   func validate() throws {
     if let runs, runs < 2 { throw ValidationError("--runs must be at least 2") }
@@ -57,13 +53,13 @@ struct RegressionTrainingOptions: ParsableArguments {
     let progress = SharedProgress(label: "runs", total: study.runs)
     let result = try study.run(workers: workers, progress: progress.update)
     var id: Int64?
-    if !noStore {
+    if !storage.noStore {
       var all = settings
       all["runs"] = "\(study.runs)"
       all["epochs"] = "\(study.linear.epochs)"
       all["mlp_width"] = study.mlp == nil ? "none" : "\(study.mlpWidth)"
       let record = try StudyRecord.make(result, settings: all, seed: seed, started: started)
-      id = try ResultsStore(path: store).insert(record)
+      id = try ResultsStore(path: storage.store).insert(record)
     }
     if json {
       try printJSON(
@@ -92,7 +88,7 @@ struct RegressionTrainingOptions: ParsableArguments {
       print("▲/▼: significantly more/less forgetting than m = 0 (Welch's t-test, α = 0.05)")
     }
     for note in result.notes { print("· \(note)") }
-    if let id { print("\nstored as run \(id) in \(store) (engram report \(id))") }
+    if let id { print("\nstored as run \(id) in \(storage.store) (engram report \(id))") }
   }
 }
 

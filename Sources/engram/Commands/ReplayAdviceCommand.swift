@@ -109,11 +109,11 @@ struct ReplayAdviceCommand: ParsableCommand {
             .utf8))
       var agreement: Agreement?
       if let compare {
-        agreement = try Self.agreement(advice, run: compare, store: sequence.store)
+        agreement = try Self.agreement(advice, run: compare, store: sequence.storage.store)
       }
       let result = Self.studyResult(advice, title: title, cannotHurt: cannotHurt)
       var id: Int64?
-      if !sequence.noStore {
+      if !sequence.storage.noStore {
         let base =
           (try JSONSerialization.jsonObject(with: Data(config.json.utf8)) as? [String: Any]) ?? [:]
         let record = try StudyRecord.make(
@@ -123,7 +123,7 @@ struct ReplayAdviceCommand: ParsableCommand {
             "samples": "\(samples)", "targets": "\(targets)", "draws": "\(draws)",
             "checkpoint": checkpoint ?? "trained here",
           ], seed: sequence.seed, started: started, base: base)
-        id = try ResultsStore(path: sequence.store).insert(record)
+        id = try ResultsStore(path: sequence.storage.store).insert(record)
       }
       if json {
         try printJSON(Output(advice: advice, cannotHurt: cannotHurt, agreement: agreement))
@@ -151,7 +151,9 @@ struct ReplayAdviceCommand: ParsableCommand {
           "against run \(agreement.run): right on \(agreement.significantRight) of \(agreement.significant) significant m, \(agreement.allRight) of \(agreement.all) by the sign of the mean difference"
         )
       }
-      if let id { print("\nstored as run \(id) in \(sequence.store) (engram report \(id))") }
+      if let id {
+        print("\nstored as run \(id) in \(sequence.storage.store) (engram report \(id))")
+      }
     }
   }
 

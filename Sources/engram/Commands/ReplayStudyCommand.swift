@@ -45,11 +45,7 @@ struct StudySequenceOptions: ParsableArguments {
   @Flag(help: "Judge earlier tasks among all outputs (default: among their own outputs).")
   var allOutputs = false
 
-  @Option(help: "The results store the study is recorded in.")
-  var store: String = ResultsStore.defaultPath
-
-  @Flag(help: "Record nothing in the results store.")
-  var noStore = false
+  @OptionGroup var storage: StoreOptions
 
   func validate() throws {
     let shorthand = first != nil || second != nil
@@ -124,7 +120,7 @@ struct StudyRunOptions: ParsableArguments {
     -> (StudyResult, Int64?)
   {
     let (store, noStore, seed, allOutputs) = (
-      sequence.store, sequence.noStore, sequence.seed, sequence.allOutputs
+      sequence.storage.store, sequence.storage.noStore, sequence.seed, sequence.allOutputs
     )
     let seedList = (0..<UInt64(seeds)).map { seed &+ $0 }
     let (config, title) = try sequence.resolved()
@@ -270,7 +266,7 @@ struct ReplayCountStudy: ParsableCommand {
       let (result, id) = try study.run(
         sequence, arms: .counts(withZero),
         settings: ["memory": withZero.map(String.init).joined(separator: ",")])
-      try printStudy(result, id: id, json: json, key: "memory", store: sequence.store)
+      try printStudy(result, id: id, json: json, key: "memory", store: sequence.storage.store)
     }
   }
 }
@@ -313,7 +309,7 @@ struct ReplaySamplesStudy: ParsableCommand {
       }
       let (result, id) = try study.run(
         sequence, arms: arms, settings: ["samples": samples ?? "one of each class"])
-      try printStudy(result, id: id, json: json, key: "sample", store: sequence.store)
+      try printStudy(result, id: id, json: json, key: "sample", store: sequence.storage.store)
     }
   }
 }

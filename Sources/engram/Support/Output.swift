@@ -1,3 +1,5 @@
+import ArgumentParser
+import EngramLab
 import Foundation
 
 /// Writes an `Encodable` value as one line of JSON on stdout, keys in snake_case and sorted.
@@ -121,4 +123,16 @@ struct DynamicKey: CodingKey {
   init(_ s: String) { stringValue = s }
   init?(stringValue: String) { self.stringValue = stringValue }
   init?(intValue: Int) { nil }
+}
+
+/// Where a command records its results: `--store PATH` or `--no-store`.
+struct StoreOptions: ParsableArguments {
+  @Option(help: "The results store the work is recorded in.")
+  var store: String = ResultsStore.defaultPath
+
+  @Flag(help: "Record nothing in the results store.")
+  var noStore = false
+
+  /// The store to write to, or nil with --no-store.
+  var path: String? { noStore ? nil : store }
 }

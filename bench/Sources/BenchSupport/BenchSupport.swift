@@ -85,3 +85,43 @@ public func emit<T: Encodable>(_ value: T) throws {
   encoder.outputFormatting = [.sortedKeys]
   print(String(decoding: try encoder.encode(value), as: UTF8.self))
 }
+
+/// Runs a command, returning its wall time and last output line.
+public func timed(_ executable: String, _ arguments: [String], environment: [String: String] = [:]) throws -> (Double, String) {
+  let process = Process()
+  process.executableURL = URL(fileURLWithPath: executable)
+  process.arguments = arguments
+  var env = ProcessInfo.processInfo.environment
+  for (k, v) in environment { env[k] = v }
+  process.environment = env
+  let out = Pipe()
+  process.standardOutput = out
+  process.standardError = FileHandle.nullDevice
+  let start = DispatchTime.now().uptimeNanoseconds
+  try process.run()
+  let data = out.fileHandleForReading.readDataToEndOfFile()
+  process.waitUntilExit()
+  let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
+  guard process.terminationStatus == 0, let line = String(decoding: data, as: UTF8.self).split(separator: "\n").last else {
+    throw BenchError(message: "\(executable) \(arguments.joined(separator: " ")) failed (status \(process.terminationStatus))")
+  }
+  return (seconds, String(line))
+}
+
+/// The release `engram` binary (ENGRAM_BIN, else ../.build/release/engram).
+/// - Throws: `BenchError` when it has not been built.
+public func engramBinary() throws -> String {
+  let path = ProcessInfo.processInfo.environment["ENGRAM_BIN"]
+    ?? benchDirectory().deletingLastPathComponent().appendingPathComponent(".build/release/engram").path
+  guard FileManager.default.isExecutableFile(atPath: path) else {
+    throw BenchError(message: "\(path) not found: build it first with `swift build -c release --product engram` in the repository root")
+  }
+  return path
+}
+
+/// The Python that runs reference scripts: ENGRAM_BENCH_PYTHON, bench/.venv, or /usr/bin/python3.
+public func referencePython() -> String {
+  let venv = benchDirectory().appendingPathComponent(".venv/bin/python3").path
+  return ProcessInfo.processInfo.environment["ENGRAM_BENCH_PYTHON"]
+    ?? (FileManager.default.isExecutableFile(atPath: venv) ? venv : "/usr/bin/python3")
+}

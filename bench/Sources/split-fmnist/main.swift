@@ -44,35 +44,9 @@ struct Line: Encodable {
   let torch_version: String
 }
 
-/// Runs a command, returning its wall time and last output line.
-func timed(_ executable: String, _ arguments: [String], environment: [String: String] = [:]) throws -> (Double, String) {
-  let process = Process()
-  process.executableURL = URL(fileURLWithPath: executable)
-  process.arguments = arguments
-  var env = ProcessInfo.processInfo.environment
-  for (k, v) in environment { env[k] = v }
-  process.environment = env
-  let out = Pipe()
-  process.standardOutput = out
-  process.standardError = FileHandle.nullDevice
-  let start = DispatchTime.now().uptimeNanoseconds
-  try process.run()
-  let data = out.fileHandleForReading.readDataToEndOfFile()
-  process.waitUntilExit()
-  let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
-  guard process.terminationStatus == 0, let line = String(decoding: data, as: UTF8.self).split(separator: "\n").last else {
-    throw BenchError(message: "\(executable) \(arguments.joined(separator: " ")) failed (status \(process.terminationStatus))")
-  }
-  return (seconds, String(line))
-}
-
 let bench = benchDirectory()
-let engram = ProcessInfo.processInfo.environment["ENGRAM_BIN"] ?? bench.deletingLastPathComponent().appendingPathComponent(".build/release/engram").path
-guard FileManager.default.isExecutableFile(atPath: engram) else {
-  throw BenchError(message: "\(engram) not found: build it first with `swift build -c release --product engram` in the repository root")
-}
-let venv = bench.appendingPathComponent(".venv/bin/python3").path
-let python = ProcessInfo.processInfo.environment["ENGRAM_BENCH_PYTHON"] ?? (FileManager.default.isExecutableFile(atPath: venv) ? venv : "/usr/bin/python3")
+let engram = try engramBinary()
+let python = referencePython()
 let script = bench.appendingPathComponent("reference/split_fmnist_torch.py").path
 let threads = 2
 let seeds = 3
