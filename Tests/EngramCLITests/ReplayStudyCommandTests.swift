@@ -41,12 +41,19 @@ struct ReplayStudyCommandTests {
 
     let list = try CLI.run(["runs", "list", "--json"], in: folder)
     #expect(list.stdout.contains("replay-study"))
-    let report = try CLI.run(["report", "1", "--out", "study.html"], in: folder)
+    let report = try CLI.run(
+      ["report", "1", "--out", "study.html", "--figures", "figures"], in: folder)
     #expect(report.status == 0, "\(report.stderr)")
     let html = try String(
       contentsOf: folder.appendingPathComponent("study.html"), encoding: .utf8)
     #expect(html.contains("Replay study (run 1)") && html.contains("<svg"))
     #expect(html.contains("Welch p"))
+    // The same chart as a standalone file a README or paper can embed.
+    let figure = try String(
+      contentsOf: folder.appendingPathComponent("figures/run-1-1.svg"), encoding: .utf8)
+    #expect(figure.hasPrefix("<svg xmlns=\"http://www.w3.org/2000/svg\""))
+    #expect(figure.contains("replayed samples m") && figure.hasSuffix("</svg>\n"))
+    #expect(html.contains(figure.dropLast()))
   }
 
   @Test("sample study: no replay first, one row per class of the first task, paired statistics")

@@ -66,6 +66,19 @@ public enum Report {
     return String(format: "%.\(digits)f", v)
   }
 
+  /// Every standalone `<svg>` chart in `html`, in order: for figures outside the page.
+  public static func charts(in html: String) -> [String] {
+    var charts: [String] = []
+    var rest = html[...]
+    while let start = rest.range(of: "<svg "),
+      let end = rest.range(of: "</svg>", range: start.upperBound..<rest.endIndex)
+    {
+      charts.append(String(rest[start.lowerBound..<end.upperBound]))
+      rest = rest[end.upperBound...]
+    }
+    return charts
+  }
+
   static func figure(_ svg: String, caption: String) -> String {
     "<figure>\(svg)<figcaption>\(caption)</figcaption></figure>"
   }

@@ -28,6 +28,9 @@ struct ReportCommand: ParsableCommand {
   @Option(help: "The page's title.")
   var title: String = "Engram report"
 
+  @Option(help: "Also write each plot as its own SVG file in this folder (ID-K.svg).")
+  var figures: String?
+
   func run() throws {
     try reportingErrors {
       let results = try ResultsStore(path: store, create: false)
@@ -45,10 +48,33 @@ struct ReportCommand: ParsableCommand {
       let sections = try references.map { try Self.section($0, store: results) }
       let html = Report.page(title: title, sections: sections, store: store)
       try writeAtomically(html, to: URL(fileURLWithPath: out))
+      if let figures { try Self.writeFigures(sections, references: references, to: figures) }
       print(
         "wrote \(out) (\(html.utf8.count / 1024) kB, \(sections.count) section\(sections.count == 1 ? "" : "s"))"
       )
     }
+  }
+
+  /// Each section's charts as `run-ID-K.svg` or `sweep-ID-K.svg` in `folder`.
+  static func writeFigures(_ sections: [Report.Section], references: [Reference], to folder: String)
+    throws
+  {
+    let directory = URL(fileURLWithPath: folder)
+    try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+    var written = 0
+    for (section, reference) in zip(sections, references) {
+      let name: String
+      switch reference {
+      case .run(let id): name = "run-\(id)"
+      case .sweep(let id): name = "sweep-\(id)"
+      }
+      for (k, chart) in Report.charts(in: section.html).enumerated() {
+        try writeAtomically(
+          chart + "\n", to: directory.appendingPathComponent("\(name)-\(k + 1).svg"))
+        written += 1
+      }
+    }
+    print("wrote \(written) figure\(written == 1 ? "" : "s") to \(folder)")
   }
 
   enum Reference {

@@ -36,4 +36,20 @@ struct ValueList: ExpressibleByArgument, Equatable {
   }
 
   static var defaultValueDescription: String { "LIST or A:B[:STEP]" }
+
+  /// The values as a user would type them: `A:B:STEP` for an even range of three or more.
+  var defaultValueDescription: String {
+    let text = { (v: Double) in v == v.rounded() ? String(Int(v)) : String(v) }
+    if values.count >= 3 {
+      let step = values[1] - values[0]
+      let even = zip(values, values.dropFirst()).allSatisfy {
+        abs(($1 - $0) - step) <= 1e-9 * max(1, abs(step))
+      }
+      if even && step > 0 {
+        let range = "\(text(values[0])):\(text(values[values.count - 1]))"
+        return step == 1 ? range : range + ":\(text(step))"
+      }
+    }
+    return values.map(text).joined(separator: ",")
+  }
 }
