@@ -68,6 +68,52 @@ struct ReplayStudyCommandTests {
     #expect(rows.dropFirst().allSatisfy { $0["paired_p_value"] is Double })
   }
 
+  @Test("longer sequences: --permuted 3 and a YAML stream replay every earlier task")
+  func longerSequences() throws {
+    let permuted = try CLI.run([
+      "replay-study", "count", "--permuted", "3", "--dataset", "synthetic", "--memory", "0,6",
+      "--seeds", "2", "--epochs", "1", "--model", "mlp:32", "--json", "--no-store",
+    ])
+    #expect(permuted.status == 0, "\(permuted.stderr)")
+    let rows = try jsonArray(permuted.stdout)
+    #expect(rows.map { $0["memory"] as? Int } == [0, 6])
+    #expect(rows.allSatisfy { ($0["forgetting_mean"] as? Double)?.isFinite == true })
+
+    let folder = try Fixtures.temporaryDirectory("study-config")
+    try """
+    benchmark: custom
+    scenario: class
+    dataset: synthetic
+    epochs: 1
+    model: mlp:32
+    custom_tasks:
+      - {classes: [0, 1]}
+      - {classes: [2, 3]}
+      - {classes: [4, 5]}
+    """.write(to: folder.appendingPathComponent("three.yaml"), atomically: true, encoding: .utf8)
+    let custom = try CLI.run(
+      [
+        "replay-study", "count", "--config", "three.yaml", "--memory", "0,4", "--seeds", "2",
+        "--json",
+      ], in: folder)
+    #expect(custom.status == 0, "\(custom.stderr)")
+    #expect(try jsonArray(custom.stdout).count == 2)
+    let shown = try CLI.run(["runs", "show", "1"], in: folder)
+    #expect(shown.stdout.contains("three.yaml (synthetic)"), "\(shown.stdout)")
+    #expect(shown.stdout.contains("vs no replay"))
+    // Tasks without their own dataset use the file's, under the paper's protocol.
+    #expect(!shown.stdout.contains("fashion-mnist"))
+    #expect(
+      shown.stdout.contains("\"optimizer\":\"adam\"")
+        && shown.stdout.contains("\"replay_loss\":\"sum\""))
+    // A typo in the file is named with its line, not run with a default.
+    try "benchmark: custom\ncustom_taks: []\n".write(
+      to: folder.appendingPathComponent("typo.yaml"), atomically: true, encoding: .utf8)
+    let typo = try CLI.run(
+      ["replay-study", "count", "--config", "typo.yaml", "--seeds", "2"], in: folder)
+    #expect(typo.status == 1 && typo.stderr.contains("custom_taks"), "\(typo.stderr)")
+  }
+
   @Test(
     "regression study: linear SGD reaches the exact min-norm forgetting; replay of one sample hurts"
   )

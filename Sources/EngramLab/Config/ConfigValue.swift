@@ -149,8 +149,8 @@ public enum ConfigKind: Sendable, Equatable {
 
 /// One task of a custom stream, as configured.
 public struct CustomTaskConfig: Sendable, Equatable, Encodable {
-  /// fashion-mnist, an IDX folder or a CSV file.
-  public var dataset: String
+  /// fashion-mnist, an IDX folder or a CSV file (nil: the run's `dataset`).
+  public var dataset: String?
   /// Classes to keep (nil: all).
   public var classes: [Int]?
   /// Rotation in degrees (nil: none).
@@ -160,7 +160,7 @@ public struct CustomTaskConfig: Sendable, Equatable, Encodable {
 
   /// The task as one line of text, e.g. `fashion-mnist classes=0,1 rotation=90 permute`.
   public var text: String {
-    var parts = [dataset]
+    var parts = [dataset ?? "dataset"]
     if let classes { parts.append("classes=" + classes.map(String.init).joined(separator: ",")) }
     if let rotation { parts.append("rotation=\(rotation)") }
     if permute { parts.append("permute") }
@@ -169,7 +169,7 @@ public struct CustomTaskConfig: Sendable, Equatable, Encodable {
 
   /// A custom task.
   public init(
-    dataset: String, classes: [Int]? = nil, rotation: Double? = nil, permute: Bool = false
+    dataset: String? = nil, classes: [Int]? = nil, rotation: Double? = nil, permute: Bool = false
   ) {
     self.dataset = dataset
     self.classes = classes

@@ -43,7 +43,7 @@ extension RunConfig {
       set: { if case .groups(let v) = $1 { $0.groups = v } else { $0.groups = nil } }),
     makeField(
       "custom_tasks", .tasks,
-      "Custom: the tasks in order, each {dataset, classes, rotation, permute} (YAML only)",
+      "Custom: the tasks in order, each {dataset (default: the run's), classes, rotation, permute} (YAML only)",
       get: { $0.customTasks.map { .tasks($0) } ?? .null },
       set: { if case .tasks(let v) = $1 { $0.customTasks = v } else { $0.customTasks = nil } }),
     makeField(

@@ -36,13 +36,14 @@ extension RunConfig {
       var index = [dataset: 0]
       var tasks: [Benchmark.CustomTask] = []
       for task in customTasks {
-        if index[task.dataset] == nil {
-          index[task.dataset] = sources.count
-          sources.append(try load(task.dataset))
+        let name = task.dataset ?? dataset
+        if index[name] == nil {
+          index[name] = sources.count
+          sources.append(try load(name))
         }
         tasks.append(
           Benchmark.CustomTask(
-            dataset: index[task.dataset]!, classes: task.classes, rotation: task.rotation,
+            dataset: index[name]!, classes: task.classes, rotation: task.rotation,
             permute: task.permute))
       }
       benchmark = .custom(tasks)

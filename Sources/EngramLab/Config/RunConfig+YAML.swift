@@ -7,15 +7,22 @@ extension RunConfig {
   ///   the line and the nearest valid key) and `.invalidValue` (naming the key and the
   ///   expected type) for bad entries.
   public static func load(_ url: URL) throws -> RunConfig {
+    var config = RunConfig()
+    try config.apply(contentsOf: url)
+    return config
+  }
+
+  /// Applies a YAML config file on top of this configuration (e.g. on top of a protocol's
+  /// defaults).
+  /// - Throws: as `load(_:)`.
+  public mutating func apply(contentsOf url: URL) throws {
     guard let data = FileManager.default.contents(atPath: url.path),
       let text = String(data: data, encoding: .utf8)
     else {
       throw ConfigError.unreadable(
         file: url.path, reason: "cannot be read as UTF-8 text; check the path")
     }
-    var config = RunConfig()
-    try config.apply(yaml: text, file: url.lastPathComponent)
-    return config
+    try apply(yaml: text, file: url.lastPathComponent)
   }
 
   /// Applies YAML text (a mapping of keys to values) on top of this configuration.
@@ -115,7 +122,7 @@ extension RunConfig {
     }
   }
 
-  /// One entry of `custom_tasks`: a mapping with `dataset` (default fashion-mnist) and the
+  /// One entry of `custom_tasks`: a mapping with `dataset` (default: the run's) and the
   /// optional `classes`, `rotation`, `permute`.
   private static func customTask(_ node: Node, index: Int, key: String) throws -> CustomTaskConfig {
     let place = "\(key), task \(index)"
@@ -124,7 +131,7 @@ extension RunConfig {
         key: place, value: describe(node),
         expected: "a mapping such as {dataset: fashion-mnist, classes: [0, 1]}")
     }
-    var task = CustomTaskConfig(dataset: "fashion-mnist")
+    var task = CustomTaskConfig()
     for (keyNode, value) in mapping {
       let name = keyNode.string ?? ""
       let fieldPlace = "\(place) \(name)"

@@ -32,6 +32,15 @@ public enum NetworkReplayStudy {
     return config
   }
 
+  /// `tasks` tasks on the same data, the first as is and each later one under its own random
+  /// pixel permutation, one output head (Permuted, domain-incremental).
+  public static func permuted(tasks: Int, dataset: String) -> RunConfig {
+    var config = paperProtocol(dataset: dataset)
+    config.scenario = .domain
+    config.customTasks = (0..<tasks).map { CustomTaskConfig(dataset: dataset, permute: $0 > 0) }
+    return config
+  }
+
   /// The same data at several rotations (degrees), one output head: the paper's Rotated runs.
   public static func rotated(_ angles: [Double], dataset: String) -> RunConfig {
     var config = paperProtocol(dataset: dataset)

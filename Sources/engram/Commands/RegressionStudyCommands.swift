@@ -68,26 +68,7 @@ struct RegressionTrainingOptions: ParsableArguments {
         })
       return
     }
-    print(result.title)
-    var header = [result.study == "angle" ? "angle" : "memory"]
-    for s in result.series { header += [s.name, "95% CI"] }
-    var table = TextTable(header)
-    for (i, p) in (result.series.first?.points ?? []).enumerated() {
-      var row = [p.label]
-      for s in result.series {
-        let q = s.points[i]
-        row += [
-          String(format: "%.5f", q.mean) + (q.harmful ? " ▲" : (q.helpful ? " ▼" : "")),
-          String(format: "[%.5f, %.5f]", q.ciLow, q.ciHigh),
-        ]
-      }
-      table.add(row)
-    }
-    print(table.rendered)
-    if result.study == "regression" {
-      print("▲/▼: significantly more/less forgetting than m = 0 (Welch's t-test, α = 0.05)")
-    }
-    for note in result.notes { print("· \(note)") }
+    print(studyText(result))
     if let id { print("\nstored as run \(id) in \(storage.store) (engram report \(id))") }
   }
 }

@@ -27,7 +27,13 @@ struct StudySequenceOptions: ParsableArguments {
 
   @Option(
     help:
-      "A run config (YAML) whose task stream is the sequence: any benchmark; the last task replays the earlier ones. Flags below override it."
+      "A permuted sequence instead: this many tasks, the first as is, each later one under its own pixel permutation."
+  )
+  var permuted: Int?
+
+  @Option(
+    help:
+      "A run config (YAML) whose task stream is the sequence: any benchmark; the last task replays the earlier ones. It overrides the paper's protocol; flags below override it."
   )
   var config: String?
 
@@ -52,8 +58,13 @@ struct StudySequenceOptions: ParsableArguments {
     guard (first == nil) == (second == nil) else {
       throw ValidationError("give both --first and --second (class lists of the two tasks)")
     }
-    guard [shorthand, rotation != nil, config != nil].filter({ $0 }).count <= 1 else {
-      throw ValidationError("give one sequence: --first/--second, --rotation or --config")
+    guard [shorthand, rotation != nil, permuted != nil, config != nil].filter({ $0 }).count <= 1
+    else {
+      throw ValidationError(
+        "give one sequence: --first/--second, --rotation, --permuted or --config")
+    }
+    if let permuted, permuted < 2 {
+      throw ValidationError("--permuted \(permuted): a sequence needs at least 2 tasks")
     }
   }
 
@@ -67,8 +78,14 @@ struct StudySequenceOptions: ParsableArguments {
       resolved = NetworkReplayStudy.rotated(angles, dataset: dataset)
       title =
         "Rotated \(dataset) " + angles.map { "\(SVGLabel.degrees($0))" }.joined(separator: " → ")
+    } else if let permuted {
+      resolved = NetworkReplayStudy.permuted(tasks: permuted, dataset: dataset)
+      title = "Permuted \(dataset), \(permuted) tasks"
     } else if let path = config {
-      resolved = try RunConfig.load(URL(fileURLWithPath: path))
+      // The file overrides the paper's protocol, so a stream-only file studies that stream
+      // under the protocol.
+      resolved = NetworkReplayStudy.paperProtocol(dataset: dataset)
+      try resolved.apply(contentsOf: URL(fileURLWithPath: path))
       if let dataset = self.dataset { resolved.dataset = dataset }
       title = "\(URL(fileURLWithPath: path).lastPathComponent) (\(resolved.dataset))"
     } else {
@@ -203,30 +220,62 @@ func printStudy(_ result: StudyResult, id: Int64?, json: Bool, key: String, stor
         decoding: try encoder.encode(points.map { StudyRow(point: $0, key: key) }), as: UTF8.self))
     return
   }
-  print(result.title)
-  var table = TextTable([
-    key, "forgetting", "95% CI", "vs no replay [95% CI]", "Welch p", "paired p", "",
-  ])
-  for p in points {
-    table.add([
-      p.label, String(format: "%.4f", p.mean), String(format: "[%.4f, %.4f]", p.ciLow, p.ciHigh),
-      p.difference.map {
-        String(format: "%+.4f [%+.4f, %+.4f]", $0, p.differenceLow ?? $0, p.differenceHigh ?? $0)
-      } ?? "–",
-      p.pValue.map { String(format: "%.3g", $0) } ?? "–",
-      p.pairedPValue.map { String(format: "%.3g", $0) } ?? "–",
-      p.harmful ? "replay hurts" : (p.helpful ? "replay helps" : ""),
-    ])
-  }
-  print(table.rendered)
-  let harmful = result.harmfulLabels
-  print(
-    harmful.isEmpty
-      ? "\nno point where replay significantly increases forgetting (α = \(result.alpha))"
-      : "\nreplay significantly increases forgetting at: \(harmful.joined(separator: ", ")) (α = \(result.alpha))"
-  )
-  for note in result.notes { print("· \(note)") }
+  print(studyText(result))
   if let id { print("\nstored as run \(id) in \(store) (engram report \(id))") }
+}
+
+/// A stored or fresh study as text: a network study's paired table, or a regression or angle
+/// study's series side by side; then the verdict and the notes.
+func studyText(_ result: StudyResult) -> String {
+  var lines = [result.title]
+  switch result.study {
+  case "count", "samples":
+    var table = TextTable([
+      result.study == "count" ? "memory" : "sample", "forgetting", "95% CI",
+      "vs no replay [95% CI]", "Welch p", "paired p", "",
+    ])
+    for p in result.series.first?.points ?? [] {
+      table.add([
+        p.label, String(format: "%.4f", p.mean),
+        String(format: "[%.4f, %.4f]", p.ciLow, p.ciHigh),
+        p.difference.map {
+          String(format: "%+.4f [%+.4f, %+.4f]", $0, p.differenceLow ?? $0, p.differenceHigh ?? $0)
+        } ?? "–",
+        p.pValue.map { String(format: "%.3g", $0) } ?? "–",
+        p.pairedPValue.map { String(format: "%.3g", $0) } ?? "–",
+        p.harmful ? "replay hurts" : (p.helpful ? "replay helps" : ""),
+      ])
+    }
+    lines.append(table.rendered)
+    let harmful = result.harmfulLabels
+    lines.append(
+      harmful.isEmpty
+        ? "\nno point where replay significantly increases forgetting (α = \(result.alpha))"
+        : "\nreplay significantly increases forgetting at: \(harmful.joined(separator: ", ")) (α = \(result.alpha))"
+    )
+  default:
+    var header = [result.study == "angle" ? "angle" : "memory"]
+    for s in result.series { header += [s.name, "95% CI"] }
+    var table = TextTable(header)
+    for (i, p) in (result.series.first?.points ?? []).enumerated() {
+      var row = [p.label]
+      for s in result.series where i < s.points.count {
+        let q = s.points[i]
+        row += [
+          String(format: "%.5f", q.mean) + (q.harmful ? " ▲" : (q.helpful ? " ▼" : "")),
+          String(format: "[%.5f, %.5f]", q.ciLow, q.ciHigh),
+        ]
+      }
+      table.add(row)
+    }
+    lines.append(table.rendered)
+    if result.study == "regression" {
+      lines.append(
+        "▲/▼: significantly more/less forgetting than m = 0 (Welch's t-test, α = \(result.alpha))")
+    }
+  }
+  lines += result.notes.map { "· \($0)" }
+  return lines.joined(separator: "\n")
 }
 
 /// `engram replay-study count`.

@@ -198,6 +198,7 @@ struct RunsShow: ParsableCommand {
         }
         print(table.rendered)
       }
+      if let study = record.study { print(studyText(study)) }
       print("\nsettings: \(record.config)")
     }
   }
