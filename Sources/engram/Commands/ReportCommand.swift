@@ -48,10 +48,10 @@ struct ReportCommand: ParsableCommand {
       let sections = try references.map { try Self.section($0, store: results) }
       let html = Report.page(title: title, sections: sections, store: store)
       try writeAtomically(html, to: URL(fileURLWithPath: out))
-      if let figures { try Self.writeFigures(sections, references: references, to: figures) }
       print(
         "wrote \(out) (\(html.utf8.count / 1024) kB, \(sections.count) section\(sections.count == 1 ? "" : "s"))"
       )
+      if let figures { try Self.writeFigures(sections, references: references, to: figures) }
     }
   }
 
