@@ -177,6 +177,19 @@ struct ReplayStudyCommandTests {
     #expect(directions.isSubset(of: ["hurts", "helps", "no clear effect"]))
     let agreement = try #require(object["agreement"] as? [String: Any])
     #expect(agreement["all"] as? Int == 2)
+
+    // The advice for m = 2 does not depend on which other memory sizes are asked for.
+    let alone = try CLI.run(
+      [
+        "replay-advice", "--memory", "2", "--samples", "200", "--targets", "4", "--draws", "8",
+        "--json", "--no-store",
+      ] + common, in: folder)
+    #expect(alone.status == 0, "\(alone.stderr)")
+    let aloneObject = try #require(
+      JSONSerialization.jsonObject(with: Data(alone.stdout.utf8)) as? [String: Any])
+    let aloneAdvice = try #require(aloneObject["advice"] as? [[String: Any]])
+    #expect(aloneAdvice.last?["memory"] as? Int == 2)
+    #expect(aloneAdvice.last?["ratios"] as? [Double] == advice[2]["ratios"] as? [Double])
   }
 
   @Test("bad input: half a sequence, negative memory, too few seeds, a non-study run")

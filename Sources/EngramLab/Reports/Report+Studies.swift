@@ -86,7 +86,8 @@ extension Report {
         "Means over paired seeds with 95 % confidence intervals. Shaded: points where replay significantly increases forgetting against no replay (Welch's t-test, α = \(study.alpha))"
         + (harmful.isEmpty ? " — none here." : ": \(harmful.joined(separator: ", ")).")
         + (study.series.count > 1
-          ? " The exact curve is the theory engine's min-norm value on each run's own samples; shading follows it." : ""))
+          ? " The exact curve is the theory engine's min-norm value on each run's own samples; shading follows it."
+          : ""))
   }
 
   /// The paired change in forgetting for each replayed sample, with intervals.

@@ -113,9 +113,11 @@ public struct ReplayAdvisor: Sendable {
   }
 
   /// Predicted forgetting ratios for each memory size at one energy: per w\* draw, the mean over
-  /// `draws` random memories divided by the no-replay value.
+  /// `draws` random memories divided by the no-replay value. Each target and each (target, m)
+  /// has its own named stream, so every energy sees the same targets and the value for one m
+  /// does not depend on which other m are asked for.
   func ratios(
-    memories: [Int], energy: Double, targets: Int, draws: Int, rng: inout RandomStream
+    memories: [Int], energy: Double, targets: Int, draws: Int, streams: RandomStreams
   ) throws -> (ratio: [Double], standardError: [Double], cannotHurt: Bool) {
     let b1 = try Self.principalBasis(previous, energy: energy)
     let b2 = try Self.principalBasis(next, energy: energy)
@@ -124,16 +126,19 @@ public struct ReplayAdvisor: Sendable {
     let pool = try coordinates * b1
     let geometry = try TwoTaskGeometry(first: b1, second: b2)
     var perTarget = [[Double]](repeating: [], count: memories.count)
-    for _ in 0..<targets {
+    for t in 0..<targets {
       var w = [Double](repeating: 0, count: previous.columns)
-      w.withUnsafeMutableBufferPointer { rng.fillGaussian($0) }
+      var target = streams.stream(StreamName("advice-target-\(t)"))
+      w.withUnsafeMutableBufferPointer { target.fillGaussian($0) }
       let experiment = try ReplayExperiment(
         sequence: try TaskSequence(tasks: [b1, b2], groundTruth: w), order: [0, 1],
         replayTask: 1, pool: .rows(pool), measure: .expectedTest, normalization: .m25)
       let base = experiment.noReplayForgetting
       guard base > 0 else { continue }
       for (i, m) in memories.enumerated() {
-        let value = try experiment.expectedForgetting(memory: m, draws: draws, using: &rng).mean
+        var replay = streams.stream(StreamName("advice-target-\(t)-memory-\(m)"))
+        let value = try experiment.expectedForgetting(memory: m, draws: draws, using: &replay)
+          .mean
         perTarget[i].append(value / base)
       }
     }
@@ -150,13 +155,14 @@ public struct ReplayAdvisor: Sendable {
     memories: [Int], energies: [Double] = ReplayAdvisor.energies, targets: Int = 16,
     draws: Int = 64, seed: UInt64 = 0
   ) throws -> (advice: [Advice], cannotHurt: Bool, dimensions: [Int]) {
-    var rng = RandomStream(seed: seed)
+    let streams = RandomStreams(seed: seed)
     var byEnergy: [(ratio: [Double], standardError: [Double], cannotHurt: Bool)] = []
     var dimensions: [Int] = []
     for energy in energies {
       dimensions.append(try Self.principalBasis(previous, energy: energy).rows)
       byEnergy.append(
-        try ratios(memories: memories, energy: energy, targets: targets, draws: draws, rng: &rng))
+        try ratios(
+          memories: memories, energy: energy, targets: targets, draws: draws, streams: streams))
     }
     let headline = byEnergy[byEnergy.count / 2]
     func call(_ ratio: Double, _ se: Double) -> String {
