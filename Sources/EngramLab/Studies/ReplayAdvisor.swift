@@ -152,7 +152,7 @@ public struct ReplayAdvisor: Sendable {
   /// Advice for each memory size (0 is added as the reference when missing).
   /// - Throws: linear-algebra errors; `TheoryError.memoryTooLarge` for m above the feature rows.
   public func advise(
-    memories: [Int], energies: [Double] = ReplayAdvisor.energies, targets: Int = 16,
+    memories: [Int], energies: [Double] = ReplayAdvisor.energies, targets: Int = 64,
     draws: Int = 64, seed: UInt64 = 0
   ) throws -> (advice: [Advice], cannotHurt: Bool, dimensions: [Int]) {
     let streams = RandomStreams(seed: seed)

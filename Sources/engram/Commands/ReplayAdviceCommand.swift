@@ -43,8 +43,8 @@ struct ReplayAdviceCommand: ParsableCommand {
   )
   var energies: ValueList = ValueList(argument: "0.9,0.95,0.99")!
 
-  @Option(help: "Random targets w* averaged over.")
-  var targets = 16
+  @Option(help: "Random targets w* averaged over (the standard error of a ratio is over these).")
+  var targets = 64
 
   @Option(help: "Random memories per target and m.")
   var draws = 64
