@@ -112,10 +112,12 @@ public struct ReplayAdvisor: Sendable {
     return svd.vt.prefixRows(max(1, kept))
   }
 
-  /// Predicted forgetting ratios for each memory size at one energy: per w\* draw, the mean over
-  /// `draws` random memories divided by the no-replay value. Each target and each (target, m)
-  /// has its own named stream, so every energy sees the same targets and the value for one m
-  /// does not depend on which other m are asked for.
+  /// Predicted forgetting ratios for each memory size at one energy: the expected forgetting
+  /// with m random replayed samples over the expected forgetting without replay, both averaged
+  /// over targets w\* ~ N(0, I) (a ratio of means: a mean of per-target ratios would be ruled by
+  /// the targets that forget almost nothing). The standard error is the delta method's over the
+  /// targets. Each target and each (target, m) has its own named stream, so every energy sees
+  /// the same targets and the value for one m does not depend on which other m are asked for.
   func ratios(
     memories: [Int], energy: Double, targets: Int, draws: Int, streams: RandomStreams
   ) throws -> (ratio: [Double], standardError: [Double], cannotHurt: Bool) {
@@ -125,7 +127,9 @@ public struct ReplayAdvisor: Sendable {
     let coordinates = try previous.multiplied(by: b1, transposingOther: true)
     let pool = try coordinates * b1
     let geometry = try TwoTaskGeometry(first: b1, second: b2)
-    var perTarget = [[Double]](repeating: [], count: memories.count)
+    var bases: [Double] = []
+    var scale = 0.0
+    var withReplay = [[Double]](repeating: [], count: memories.count)
     for t in 0..<targets {
       var w = [Double](repeating: 0, count: previous.columns)
       var target = streams.stream(StreamName("advice-target-\(t)"))
@@ -133,20 +137,34 @@ public struct ReplayAdvisor: Sendable {
       let experiment = try ReplayExperiment(
         sequence: try TaskSequence(tasks: [b1, b2], groundTruth: w), order: [0, 1],
         replayTask: 1, pool: .rows(pool), measure: .expectedTest, normalization: .m25)
-      let base = experiment.noReplayForgetting
-      guard base > 0 else { continue }
+      bases.append(experiment.noReplayForgetting)
+      scale += try b1.multiplied(by: w).reduce(0) { $0 + $1 * $1 } / Double(targets)
       for (i, m) in memories.enumerated() {
         var replay = streams.stream(StreamName("advice-target-\(t)-memory-\(m)"))
-        let value = try experiment.expectedForgetting(memory: m, draws: draws, using: &replay)
-          .mean
-        perTarget[i].append(value / base)
+        withReplay[i].append(
+          try experiment.expectedForgetting(memory: m, draws: draws, using: &replay).mean)
       }
     }
-    return (
-      perTarget.map { Statistics.mean($0) },
-      perTarget.map { Statistics.standardDeviation($0) / Double(max(1, $0.count)).squareRoot() },
-      geometry.replayCannotHurtOnAverage
-    )
+    let base = Statistics.mean(bases)
+    // Below round-off of the previous task's part of w*, nothing is forgotten.
+    guard base > 1e-12 * scale else {
+      // Nothing is forgotten without replay, so replay can only add forgetting.
+      return (
+        withReplay.map { Statistics.mean($0) > 1e-12 * scale ? .infinity : 1 },
+        withReplay.map { _ in 0 }, geometry.replayCannotHurtOnAverage
+      )
+    }
+    let n = Double(bases.count)
+    var ratio: [Double] = []
+    var standardError: [Double] = []
+    for values in withReplay {
+      let r = Statistics.mean(values) / base
+      // Var(r) ≈ Var(F_m − r F_0) / (n E[F_0]²), from the per-target residuals.
+      let residuals = zip(values, bases).map { $0 - r * $1 }
+      ratio.append(r)
+      standardError.append(Statistics.standardDeviation(residuals) / (base * n.squareRoot()))
+    }
+    return (ratio, standardError, geometry.replayCannotHurtOnAverage)
   }
 
   /// Advice for each memory size (0 is added as the reference when missing).
