@@ -252,7 +252,8 @@ enum SVGChart {
       let plotH = height - top - bottom
       let highs = bars.map { $0.high ?? $0.value }
       let lows = bars.map { $0.low ?? $0.value }
-      let yMin = min(0, lows.min() ?? 0)
+      // Padded like the top, so the lowest whisker and its cap stay inside the frame.
+      let yMin = min(0, lows.min() ?? 0) * 1.08
       var yMax = max(highs.max() ?? 1, 0) * 1.08
       if yMax <= yMin { yMax = yMin + 1 }
       let yTicks = ticks(yMin, yMax, count: 5)
