@@ -78,6 +78,14 @@ struct StudyTests {
     #expect(rows.map { $0["harmful"] as Bool } == [false, true, false])
     let written = try store.exportCSV(to: folder.appendingPathComponent("csv"))
     #expect(written.first { $0.file == "study_points.csv" }?.rows == 3)
+    // Every seed × arm behind those points, so per-seed differences can be recomputed.
+    #expect(written.first { $0.file == "study_seeds.csv" }?.rows == 6 * 3)
+    let seeds = try String(
+      contentsOf: folder.appendingPathComponent("csv/study_seeds.csv"), encoding: .utf8
+    ).split(separator: "\n").map { $0.split(separator: ",", omittingEmptySubsequences: false) }
+    #expect(seeds[0].first == "run_id" && seeds[0][5] == "forgetting")
+    let m2 = seeds.dropFirst().filter { $0[2] == "m=2" }.map { Double($0[5])! }
+    #expect(m2.count == 6 && abs(Statistics.mean(m2) - study.series[0].points[1].mean) < 1e-12)
 
     let section = Report.studySection(record, id: id)
     #expect(section.html.contains("<svg") && section.html.contains("replay hurts"))

@@ -5,8 +5,9 @@ import GRDB
 extension ResultsStore {
   /// Writes the store as tidy CSV tables into `folder` — `runs.csv` (one row per run with
   /// every configuration key and metric as a column), `metrics.csv`, `accuracies.csv`,
-  /// `task_results.csv`, `curves.csv`, `theory_points.csv`, `study_points.csv` and `sweeps.csv` (one observation
-  /// per row; join on `run_id`). Returns each file's row count.
+  /// `task_results.csv`, `curves.csv`, `theory_points.csv`, `study_points.csv`, `study_seeds.csv`
+  /// (every seed × arm of a network replay study) and `sweeps.csv` (one observation per row;
+  /// join on `run_id`). Returns each file's row count.
   /// - Throws: `StoreError`; file-system errors.
   @discardableResult
   public func exportCSV(to folder: URL) throws -> [(file: String, rows: Int)] {
@@ -68,6 +69,7 @@ extension ResultsStore {
         "SELECT id AS sweep_id, name, backend, directory, total, created_at FROM sweeps ORDER BY id"
       ),
     ]
+    try write(try studySeedLines(summaries), "study_seeds.csv", into: folder, count: &written)
     for (file, sql) in tables {
       let lines = try guarded {
         try pool.read { db -> [String] in
@@ -94,6 +96,32 @@ extension ResultsStore {
       try write(header + lines, file, into: folder, count: &written)
     }
     return written
+  }
+
+  /// One row per seed and arm of every stored network study: the raw outcomes behind
+  /// `study_points`, for per-seed analyses (e.g. the spread of paired differences).
+  private func studySeedLines(_ summaries: [RunSummary]) throws -> [String] {
+    var lines = [
+      CSVLine.join([
+        "run_id", "seed", "arm", "memory", "examples", "forgetting", "accuracy_before",
+        "accuracy_after", "new_task_accuracy",
+      ])
+    ]
+    for run in summaries where run.kind == .study {
+      for outcome in try record(id: run.id).study?.seeds ?? [] {
+        let before = Statistics.mean(outcome.accuracyBefore)
+        for arm in outcome.arms {
+          lines.append(
+            CSVLine.join([
+              "\(run.id)", "\(outcome.seed)", arm.name, "\(arm.memory)",
+              arm.examples.map { "\($0.task):\($0.index)" }.joined(separator: " "),
+              "\(arm.forgetting)", "\(before)", "\(Statistics.mean(arm.accuracyAfter))",
+              "\(arm.newTaskAccuracy)",
+            ]))
+        }
+      }
+    }
+    return lines
   }
 
   private func write(
