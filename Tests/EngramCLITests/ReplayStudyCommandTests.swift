@@ -41,6 +41,7 @@ struct ReplayStudyCommandTests {
 
     let list = try CLI.run(["runs", "list", "--json"], in: folder)
     #expect(list.stdout.contains("replay-study"))
+    #expect(list.stdout.contains("count: Split"), "\(list.stdout)")
     let report = try CLI.run(
       ["report", "1", "--out", "study.html", "--figures", "figures"], in: folder)
     #expect(report.status == 0, "\(report.stderr)")

@@ -156,7 +156,9 @@ public enum StudyRecord {
       decoding: try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys]),
       as: UTF8.self)
     return RunRecord(
-      kind: .study, status: .complete, runKey: RunRecord.key(json), label: result.study,
+      // The title in the label, so `runs list` says which sequence a study is about.
+      kind: .study, status: .complete, runKey: RunRecord.key(json),
+      label: "\(result.study): \(result.title)",
       seed: seed, config: json, startedAt: started, finishedAt: Date(), study: result)
   }
 }
