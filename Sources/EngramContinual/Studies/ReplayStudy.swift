@@ -96,6 +96,13 @@ public struct ReplayStudyDesign: Sendable {
     try trainer.validate()
   }
 
+  /// The trainer settings every task of every arm runs with: a fresh optimiser per task.
+  var trainerPerTask: TrainerConfig {
+    var config = trainer
+    config.resetOptimizerPerTask = true
+    return config
+  }
+
   /// Every training example of the tasks before the last.
   var earlierExamples: [ExampleReference] {
     stream.examples(through: stream.tasks.count - 2)
@@ -171,8 +178,6 @@ public enum ReplayStudy {
     let last = stream.tasks.count - 1
     let streams = RandomStreams(seed: seed)
     let model = try trainEarlierTasks(design, seed: seed)
-    var config = design.trainer
-    config.resetOptimizerPerTask = true
     let evaluator = Evaluator(stream: design.evaluation, model: model)
     let before = (0..<last).map {
       evaluator.accuracy(task: $0, stage: last - 1, predictor: ModelPredictor(model: model))
@@ -185,8 +190,8 @@ public enum ReplayStudy {
     for (name, examples) in arms {
       let copy = model.clone()
       let trainer = try Trainer(
-        model: copy, optimizer: design.optimizer.make(), config: config, stream: stream,
-        strategies: examples.isEmpty ? [] : [FixedReplay(examples: examples)],
+        model: copy, optimizer: design.optimizer.make(), config: design.trainerPerTask,
+        stream: stream, strategies: examples.isEmpty ? [] : [FixedReplay(examples: examples)],
         streams: continuation)
       try trainer.beginTask(last)
       try trainer.train(task: last)
@@ -211,11 +216,9 @@ public enum ReplayStudy {
     let streams = RandomStreams(seed: seed)
     let model = try design.architecture.build(input: stream.input, outputs: stream.outputCount)
     model.initialize(design.initializer, streams: streams)
-    var config = design.trainer
-    config.resetOptimizerPerTask = true
     let trainer = try Trainer(
-      model: model, optimizer: design.optimizer.make(), config: config, stream: stream,
-      streams: streams)
+      model: model, optimizer: design.optimizer.make(), config: design.trainerPerTask,
+      stream: stream, streams: streams)
     for t in 0..<(stream.tasks.count - 1) {
       try trainer.beginTask(t)
       try trainer.train(task: t)

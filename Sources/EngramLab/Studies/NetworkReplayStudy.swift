@@ -56,22 +56,19 @@ public enum NetworkReplayStudy {
     config: RunConfig, arms: ReplayArms, seeds: [UInt64], withinTaskOutputs: Bool
   ) throws -> ReplayStudyDesign {
     let data = try DatasetResolver.load(config.dataset, seed: config.seed)
-    let stream = try config.makeStream(data: data) {
-      try DatasetResolver.load($0, seed: config.seed)
-    }
+    // The plan builds the stream (and loads any other datasets) once.
+    let plan = try config.makePlan(data: data) { try DatasetResolver.load($0, seed: config.seed) }
+    let stream = plan.stream
     let evaluation =
       withinTaskOutputs && stream.scenario == .class
       ? TaskStream(
         name: stream.name, scenario: .task, classOutputs: stream.classOutputs,
         tasks: stream.tasks, outputCount: stream.outputCount, trainingViews: stream.trainingViews)
       : stream
-    let plan = try config.makePlan(data: data) { try DatasetResolver.load($0, seed: config.seed) }
-    var design = ReplayStudyDesign(
+    return ReplayStudyDesign(
       stream: stream, evaluation: evaluation, architecture: plan.architecture,
       initializer: plan.initializer, optimizer: plan.optimizer, trainer: plan.trainer, arms: arms,
       seeds: seeds)
-    design.trainer.resetOptimizerPerTask = true
-    return design
   }
 
   /// Runs a study and summarises it: count studies put m on x, sample studies the arm's
@@ -94,7 +91,7 @@ public enum NetworkReplayStudy {
         + (withinTaskOutputs && stream.scenario == .class
           ? "; each earlier task is judged among its own outputs." : "."),
     ]
-    let before = outcomes.map { $0.accuracyBefore.reduce(0, +) / Double($0.accuracyBefore.count) }
+    let before = outcomes.map { Statistics.mean($0.accuracyBefore) }
     notes.append(
       String(
         format: "Earlier-task accuracy before the last task: %.4f (mean over seeds).",

@@ -237,16 +237,18 @@ public struct RegressionReplayStudy: Sendable {
         exact.append(
           try experiment.forgetting(replayingPoolRows: Array(order.prefix(m))) / Double(x1.rows))
       }
+      // The replayed rows and labels of each m, shared by both trained models.
+      let replayed = memories.map { m in
+        m > 0 ? (x1.selectingRows(order.prefix(m)), order.prefix(m).map { y1[$0] }) : nil
+      }
       // Linear model: w₁ once, then task 2 per memory from w₁, same data order for each.
       var w = [Double](repeating: 0, count: x1.columns)
       var order1 = streams.stream(.dataOrder)
       try LinearSGD.train(
         &w, x: x1, y: y1, memory: nil, schedule: linear, task: 0, rng: &order1)
-      for m in memories {
+      for memory in replayed {
         var v = w
         var order2 = streams.stream("second-task-order")
-        let memory =
-          m > 0 ? (x1.selectingRows(order.prefix(m)), order.prefix(m).map { y1[$0] }) : nil
         try LinearSGD.train(
           &v, x: x2, y: y2, memory: memory, schedule: linear, task: 1, rng: &order2)
         linearValues.append(LinearSGD.meanSquaredError(v, x: x1, y: y1))
@@ -256,11 +258,9 @@ public struct RegressionReplayStudy: Sendable {
         var order1 = streams.stream("mlp-data-order")
         try trainer.train(
           trainer.model, x: x1, y: y1, memory: nil, schedule: mlp, task: 0, rng: &order1)
-        for m in memories {
+        for memory in replayed {
           let copy = trainer.model.clone()
           var order2 = streams.stream("mlp-second-task-order")
-          let memory =
-            m > 0 ? (x1.selectingRows(order.prefix(m)), order.prefix(m).map { y1[$0] }) : nil
           try trainer.train(
             copy, x: x2, y: y2, memory: memory, schedule: mlp, task: 1, rng: &order2)
           mlpValues.append(trainer.meanSquaredError(copy, x: x1, y: y1))

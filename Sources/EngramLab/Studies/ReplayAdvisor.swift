@@ -15,8 +15,8 @@ import Foundation
 /// subspaces the theory engine computes exactly what replay does to the last layer's error
 /// (reference/replay-theory.md §1.3, §3.5): the expected forgetting ‖Π₁P̃₂P₁w\*‖² with m replayed
 /// task-1 feature rows (random memories, Monte Carlo) against the same without replay, averaged
-/// over w\* ~ N(0, I) as in Proposition 3.6 (the target is unknown). Each w\* draw gives a paired
-/// ratio, so the standard error of the ratio is honest about the w\* and memory noise.
+/// over w\* ~ N(0, I) as in Proposition 3.6 (the target is unknown). The ratio is one of means
+/// over the w\* draws, with a delta-method standard error over them.
 ///
 /// Confidence combines the Monte Carlo evidence (|z| of the predicted change) with robustness:
 /// the call is repeated for energies 0.9, 0.95 and 0.99 and counts as high only when all agree.
@@ -24,6 +24,9 @@ import Foundation
 public struct ReplayAdvisor: Sendable {
   /// The energies tried; the middle one is the headline.
   public static let energies = [0.9, 0.95, 0.99]
+
+  /// Which of `count` energies gives the headline ratio: the middle one.
+  public static func headline(of count: Int) -> Int { count / 2 }
 
   /// One memory size's advice.
   public struct Advice: Sendable, Codable, Equatable {
@@ -98,18 +101,29 @@ public struct ReplayAdvisor: Sendable {
       ?? Matrix(rows: 0, columns: width)
   }
 
-  /// The orthonormal basis (rows) of the top singular directions holding `energy` of ‖x‖_F².
-  static func principalBasis(_ x: Matrix<Double>, energy: Double) throws -> Matrix<Double> {
-    let svd = try x.singularValueDecomposition()
-    let squares = svd.singularValues.map { $0 * $0 }
-    let total = squares.reduce(0, +)
-    var kept = 0
-    var running = 0.0
-    while kept < squares.count && running < energy * total {
-      running += squares[kept]
-      kept += 1
+  /// A matrix's right singular directions, strongest first, with their share of ‖x‖_F²: one
+  /// SVD serves every energy.
+  struct PrincipalDirections {
+    let vt: Matrix<Double>
+    let squares: [Double]
+
+    init(_ x: Matrix<Double>) throws {
+      let svd = try x.singularValueDecomposition()
+      vt = svd.vt
+      squares = svd.singularValues.map { $0 * $0 }
     }
-    return svd.vt.prefixRows(max(1, kept))
+
+    /// The orthonormal basis (rows) of the top directions holding `energy` of ‖x‖_F².
+    func basis(energy: Double) -> Matrix<Double> {
+      let total = squares.reduce(0, +)
+      var kept = 0
+      var running = 0.0
+      while kept < squares.count && running < energy * total {
+        running += squares[kept]
+        kept += 1
+      }
+      return vt.prefixRows(max(1, kept))
+    }
   }
 
   /// Predicted forgetting ratios for each memory size at one energy: the expected forgetting
@@ -119,10 +133,9 @@ public struct ReplayAdvisor: Sendable {
   /// targets. Each target and each (target, m) has its own named stream, so every energy sees
   /// the same targets and the value for one m does not depend on which other m are asked for.
   func ratios(
-    memories: [Int], energy: Double, targets: Int, draws: Int, streams: RandomStreams
+    memories: [Int], b1: Matrix<Double>, b2: Matrix<Double>, targets: Int, draws: Int,
+    streams: RandomStreams
   ) throws -> (ratio: [Double], standardError: [Double], cannotHurt: Bool) {
-    let b1 = try Self.principalBasis(previous, energy: energy)
-    let b2 = try Self.principalBasis(next, energy: energy)
     // Replayed rows live in the previous task's subspace, as in the theory.
     let coordinates = try previous.multiplied(by: b1, transposingOther: true)
     let pool = try coordinates * b1
@@ -176,13 +189,17 @@ public struct ReplayAdvisor: Sendable {
     let streams = RandomStreams(seed: seed)
     var byEnergy: [(ratio: [Double], standardError: [Double], cannotHurt: Bool)] = []
     var dimensions: [Int] = []
+    let previousDirections = try PrincipalDirections(previous)
+    let nextDirections = try PrincipalDirections(next)
     for energy in energies {
-      dimensions.append(try Self.principalBasis(previous, energy: energy).rows)
+      let b1 = previousDirections.basis(energy: energy)
+      dimensions.append(b1.rows)
       byEnergy.append(
         try ratios(
-          memories: memories, energy: energy, targets: targets, draws: draws, streams: streams))
+          memories: memories, b1: b1, b2: nextDirections.basis(energy: energy), targets: targets,
+          draws: draws, streams: streams))
     }
-    let headline = byEnergy[byEnergy.count / 2]
+    let headline = byEnergy[Self.headline(of: byEnergy.count)]
     func call(_ ratio: Double, _ se: Double) -> String {
       if ratio - 1 > 2 * se && ratio > 1.001 { return "hurts" }
       if 1 - ratio > 2 * se && ratio < 0.999 { return "helps" }

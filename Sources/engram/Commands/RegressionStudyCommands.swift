@@ -52,15 +52,12 @@ struct RegressionTrainingOptions: ParsableArguments {
     let started = Date()
     let progress = SharedProgress(label: "runs", total: study.runs)
     let result = try study.run(workers: workers, progress: progress.update)
-    var id: Int64?
-    if !storage.noStore {
-      var all = settings
-      all["runs"] = "\(study.runs)"
-      all["epochs"] = "\(study.linear.epochs)"
-      all["mlp_width"] = study.mlp == nil ? "none" : "\(study.mlpWidth)"
-      let record = try StudyRecord.make(result, settings: all, seed: seed, started: started)
-      id = try ResultsStore(path: storage.store).insert(record)
-    }
+    var all = settings
+    all["runs"] = "\(study.runs)"
+    all["epochs"] = "\(study.linear.epochs)"
+    all["mlp_width"] = study.mlp == nil ? "none" : "\(study.mlpWidth)"
+    let id = try storage.insert(
+      try StudyRecord.make(result, settings: all, seed: seed, started: started))
     if json {
       try printJSON(
         result.series.flatMap { s in
@@ -69,7 +66,7 @@ struct RegressionTrainingOptions: ParsableArguments {
       return
     }
     print(studyText(result))
-    if let id { print("\nstored as run \(id) in \(storage.store) (engram report \(id))") }
+    if let id { print(storage.storedLine(id)) }
   }
 }
 
@@ -129,13 +126,7 @@ struct RegressionStudyCommand: ParsableCommand {
       case "1b": study = .figure1b()
       default: throw CommandError(message: "--figure \(figure): give 1a (d = 3) or 1b (d = 50)")
       }
-      if let memory {
-        guard memory.values.allSatisfy({ $0 >= 0 && $0 == $0.rounded() }) else {
-          throw CommandError(message: "--memory takes whole numbers ≥ 0")
-        }
-        let counts = memory.values.map { Int($0) }
-        study.memories = counts.contains(0) ? counts : [0] + counts
-      }
+      if let memory { study.memories = try memory.memorySizes() }
       training.apply(to: &study)
       try training.execute(
         study,

@@ -1,7 +1,6 @@
 import ArgumentParser
 import EngramContinual
 import EngramLab
-import EngramLinalg
 import EngramNN
 import EngramRandom
 import Foundation
@@ -77,8 +76,7 @@ struct ReplayAdviceCommand: ParsableCommand {
       guard samples >= 10, targets >= 2, draws >= 1 else {
         throw CommandError(message: "--samples must be ≥ 10, --targets ≥ 2 and --draws ≥ 1")
       }
-      let counts = memory.values.map { Int($0) }
-      let memories = counts.contains(0) ? counts : [0] + counts
+      let memories = try memory.memorySizes()
       let started = Date()
       let (config, title) = try sequence.resolved()
       let design = try NetworkReplayStudy.design(
@@ -111,27 +109,24 @@ struct ReplayAdviceCommand: ParsableCommand {
       if let compare {
         agreement = try Self.agreement(advice, run: compare, store: sequence.storage.store)
       }
-      let result = Self.studyResult(advice, title: title, cannotHurt: cannotHurt)
-      var id: Int64?
-      if !sequence.storage.noStore {
-        let base =
-          (try JSONSerialization.jsonObject(with: Data(config.json.utf8)) as? [String: Any]) ?? [:]
-        let record = try StudyRecord.make(
-          result,
+      let result = Self.studyResult(
+        advice, energies: energies.values, title: title, cannotHurt: cannotHurt)
+      let id = try sequence.storage.insert(
+        try NetworkReplayStudy.record(
+          result, config: config,
           settings: [
             "memory": memories.map(String.init).joined(separator: ","),
             "samples": "\(samples)", "targets": "\(targets)", "draws": "\(draws)",
             "checkpoint": checkpoint ?? "trained here",
-          ], seed: sequence.seed, started: started, base: base)
-        id = try ResultsStore(path: sequence.storage.store).insert(record)
-      }
+          ], seed: sequence.seed, started: started))
       if json {
         try printJSON(Output(advice: advice, cannotHurt: cannotHurt, agreement: agreement))
         return
       }
       print("\(title): replay advice from the linearised network")
       var table = TextTable([
-        "memory", "ratio", "± SE", "prediction", "confidence", "0.9/0.95/0.99",
+        "memory", "ratio", "± SE", "prediction", "confidence",
+        energies.values.map { ValueList.text($0) }.joined(separator: "/"),
       ])
       for a in advice {
         table.add([
@@ -151,17 +146,15 @@ struct ReplayAdviceCommand: ParsableCommand {
           "against run \(agreement.run): right on \(agreement.significantRight) of \(agreement.significant) significant m, \(agreement.allRight) of \(agreement.all) by the sign of the mean difference"
         )
       }
-      if let id {
-        print("\nstored as run \(id) in \(sequence.storage.store) (engram report \(id))")
-      }
+      if let id { print(sequence.storage.storedLine(id)) }
     }
   }
 
   /// The advice as a study curve: predicted forgetting ratio against m.
-  static func studyResult(_ advice: [ReplayAdvisor.Advice], title: String, cannotHurt: Bool)
-    -> StudyResult
-  {
-    let energies = ReplayAdvisor.energies
+  static func studyResult(
+    _ advice: [ReplayAdvisor.Advice], energies: [Double], title: String, cannotHurt: Bool
+  ) -> StudyResult {
+    let headline = ReplayAdvisor.headline(of: energies.count)
     var series: [StudySeries] = []
     for (e, energy) in energies.enumerated() {
       series.append(
@@ -169,7 +162,7 @@ struct ReplayAdviceCommand: ParsableCommand {
           name: "energy \(energy)",
           points: advice.map { a in
             var p = StudyPoint(x: Double(a.memory), label: "m=\(a.memory)", values: [a.ratios[e]])
-            if e == 1 {
+            if e == headline {
               p.ciLow = a.ratio - 1.96 * a.standardError
               p.ciHigh = a.ratio + 1.96 * a.standardError
               p.harmful = a.direction == "hurts"
@@ -178,13 +171,13 @@ struct ReplayAdviceCommand: ParsableCommand {
             return p
           }))
     }
-    series.swapAt(0, 1)
+    series.swapAt(0, headline)
     return StudyResult(
       study: "advice", title: "\(title): predicted forgetting ratio (replay / none)",
       xLabel: "replayed samples m", yLabel: "predicted forgetting / no-replay forgetting",
       series: series,
       notes: [
-        "Linearised at the last layer; tasks as principal feature subspaces (energy 0.95 headline; 0.9 and 0.99 for robustness).",
+        "Linearised at the last layer; tasks as principal feature subspaces (energy \(energies[headline]) headline; the others for robustness).",
         cannotHurt
           ? "Proposition 3.6 holds on the principal subspaces: replay cannot hurt the linearised model."
           : "Proposition 3.6 does not apply (‖P₂P₁‖ > √2/2).",

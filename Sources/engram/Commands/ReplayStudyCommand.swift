@@ -77,7 +77,7 @@ struct StudySequenceOptions: ParsableArguments {
       let angles = try numbers(rotation, flag: "--rotation").map(Double.init)
       resolved = NetworkReplayStudy.rotated(angles, dataset: dataset)
       title =
-        "Rotated \(dataset) " + angles.map { "\(SVGLabel.degrees($0))" }.joined(separator: " → ")
+        "Rotated \(dataset) " + angles.map { ValueList.text($0) + "°" }.joined(separator: " → ")
     } else if let permuted {
       resolved = NetworkReplayStudy.permuted(tasks: permuted, dataset: dataset)
       title = "Permuted \(dataset), \(permuted) tasks"
@@ -136,9 +136,7 @@ struct StudyRunOptions: ParsableArguments {
   func run(_ sequence: StudySequenceOptions, arms: ReplayArms, settings: [String: String]) throws
     -> (StudyResult, Int64?)
   {
-    let (store, noStore, seed, allOutputs) = (
-      sequence.storage.store, sequence.storage.noStore, sequence.seed, sequence.allOutputs
-    )
+    let (seed, allOutputs) = (sequence.seed, sequence.allOutputs)
     let seedList = (0..<UInt64(seeds)).map { seed &+ $0 }
     let (config, title) = try sequence.resolved()
     let started = Date()
@@ -146,16 +144,13 @@ struct StudyRunOptions: ParsableArguments {
     let result = try NetworkReplayStudy.run(
       config: config, arms: arms, seeds: seedList, withinTaskOutputs: !allOutputs,
       workers: workers, title: title, alpha: alpha, progress: progress.update)
-    var id: Int64?
-    if !noStore {
-      var all = settings
-      all["seeds"] = "\(seeds)"
-      all["alpha"] = "\(alpha)"
-      all["outputs"] = allOutputs ? "all" : "within-task"
-      let record = try NetworkReplayStudy.record(
-        result, config: config, settings: all, seed: seed, started: started)
-      id = try ResultsStore(path: store).insert(record)
-    }
+    var all = settings
+    all["seeds"] = "\(seeds)"
+    all["alpha"] = "\(alpha)"
+    all["outputs"] = allOutputs ? "all" : "within-task"
+    let id = try sequence.storage.insert(
+      try NetworkReplayStudy.record(
+        result, config: config, settings: all, seed: seed, started: started))
     return (result, id)
   }
 }
@@ -173,13 +168,6 @@ final class SharedProgress: @unchecked Sendable {
 
   func update(_ done: Int) {
     lock.withLock { reporter.update(done, total) }
-  }
-}
-
-/// Degree labels for titles.
-enum SVGLabel {
-  static func degrees(_ v: Double) -> String {
-    v == v.rounded() ? "\(Int(v))°" : "\(v)°"
   }
 }
 
@@ -210,7 +198,9 @@ struct StudyRow: Encodable {
 }
 
 /// Prints a network study as a table (or JSON rows keyed by `key`).
-func printStudy(_ result: StudyResult, id: Int64?, json: Bool, key: String, store: String) throws {
+func printStudy(
+  _ result: StudyResult, id: Int64?, json: Bool, key: String, storage: StoreOptions
+) throws {
   let points = result.series.first?.points ?? []
   if json {
     let encoder = JSONEncoder()
@@ -221,7 +211,7 @@ func printStudy(_ result: StudyResult, id: Int64?, json: Bool, key: String, stor
     return
   }
   print(studyText(result))
-  if let id { print("\nstored as run \(id) in \(store) (engram report \(id))") }
+  if let id { print(storage.storedLine(id)) }
 }
 
 /// A stored or fresh study as text: a network study's paired table, or a regression or angle
@@ -307,15 +297,11 @@ struct ReplayCountStudy: ParsableCommand {
 
   func run() throws {
     try reportingErrors {
-      let counts = memory.values.map { Int($0) }
-      guard memory.values.allSatisfy({ $0 >= 0 && $0 == $0.rounded() }) else {
-        throw CommandError(message: "--memory takes whole numbers ≥ 0 (e.g. 0:10 or 0,1,2,5)")
-      }
-      let withZero = counts.contains(0) ? counts : [0] + counts
+      let withZero = try memory.memorySizes()
       let (result, id) = try study.run(
         sequence, arms: .counts(withZero),
         settings: ["memory": withZero.map(String.init).joined(separator: ",")])
-      try printStudy(result, id: id, json: json, key: "memory", store: sequence.storage.store)
+      try printStudy(result, id: id, json: json, key: "memory", storage: sequence.storage)
     }
   }
 }
@@ -358,7 +344,7 @@ struct ReplaySamplesStudy: ParsableCommand {
       }
       let (result, id) = try study.run(
         sequence, arms: arms, settings: ["samples": samples ?? "one of each class"])
-      try printStudy(result, id: id, json: json, key: "sample", store: sequence.storage.store)
+      try printStudy(result, id: id, json: json, key: "sample", storage: sequence.storage)
     }
   }
 }

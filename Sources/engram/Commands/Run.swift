@@ -30,11 +30,7 @@ struct Run: ParsableCommand {
   @Flag(help: "Print one JSON object.")
   var json = false
 
-  @Option(help: "The results store (SQLite) the run is recorded in.")
-  var store: String = ResultsStore.defaultPath
-
-  @Flag(help: "Record nothing in the results store.")
-  var noStore = false
+  @OptionGroup var storage: StoreOptions
 
   @Option(
     help:
@@ -60,7 +56,7 @@ struct Run: ParsableCommand {
         throw CommandError(message: "--checkpoint-every must be at least 1 (iterations)")
       }
       var options = RunOptions(
-        storePath: noStore ? nil : store,
+        storePath: storage.path,
         checkpointDirectory: checkpointDir.map { URL(fileURLWithPath: $0) },
         checkpointEvery: checkpointEvery, sweepID: sweepId, sweepIndex: sweepIndex)
       let progress = RunProgress(quiet: false)

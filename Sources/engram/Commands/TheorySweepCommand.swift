@@ -36,11 +36,7 @@ struct TheorySweepCommand: ParsableCommand {
 
   @OptionGroup var common: TheoryCommonOptions
 
-  @Option(help: "The results store the sweep is recorded in.")
-  var store: String = ResultsStore.defaultPath
-
-  @Flag(help: "Record nothing in the results store.")
-  var noStore = false
+  @OptionGroup var storage: StoreOptions
 
   struct Row: Encodable {
     let parameterName: String
@@ -99,13 +95,12 @@ struct TheorySweepCommand: ParsableCommand {
       let progress = ProgressReporter(label: "sweep", quiet: values.count < 2)
       let started = Date()
       let points = try sweep.run(progress: progress.update)
-      if !noStore {
-        let record = RunRecord.theorySweep(
-          points, sweep: sweep, parameters: shape.given.mapValues(\.values), started: started)
-        let id = try ResultsStore(path: store).insert(record)
-        if !json && !csv {
-          FileHandle.standardError.write(Data("stored as run \(id) in \(store)\n".utf8))
-        }
+      if let id = try storage.insert(
+        RunRecord.theorySweep(
+          points, sweep: sweep, parameters: shape.given.mapValues(\.values), started: started)),
+        !json && !csv
+      {
+        FileHandle.standardError.write(Data("stored as run \(id) in \(storage.store)\n".utf8))
       }
       let rows = points.map {
         Row(parameterName: parameter.rawValue, parameter: $0.parameter, point: $0)

@@ -135,4 +135,14 @@ struct StoreOptions: ParsableArguments {
 
   /// The store to write to, or nil with --no-store.
   var path: String? { noStore ? nil : store }
+
+  /// Inserts the record unless --no-store; its id, or nil.
+  func insert(_ record: @autoclosure () throws -> RunRecord) throws -> Int64? {
+    noStore ? nil : try ResultsStore(path: store).insert(try record())
+  }
+
+  /// The line that tells where a stored run went.
+  func storedLine(_ id: Int64) -> String {
+    "\nstored as run \(id) in \(store) (engram report \(id))"
+  }
 }

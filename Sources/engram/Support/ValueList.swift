@@ -37,9 +37,22 @@ struct ValueList: ExpressibleByArgument, Equatable {
 
   static var defaultValueDescription: String { "LIST or A:B[:STEP]" }
 
+  /// A value as a user would type it: whole numbers without a decimal point.
+  static func text(_ v: Double) -> String { v == v.rounded() ? String(Int(v)) : String(v) }
+
+  /// Memory sizes: whole numbers ≥ 0, with 0 (the no-replay reference) first when missing.
+  /// - Throws: `CommandError` naming `flag` otherwise.
+  func memorySizes(flag: String = "--memory") throws -> [Int] {
+    guard values.allSatisfy({ $0 >= 0 && $0 == $0.rounded() }) else {
+      throw CommandError(message: "\(flag) takes whole numbers ≥ 0 (e.g. 0:10 or 0,1,2,5)")
+    }
+    let counts = values.map { Int($0) }
+    return counts.contains(0) ? counts : [0] + counts
+  }
+
   /// The values as a user would type them: `A:B:STEP` for an even range of three or more.
   var defaultValueDescription: String {
-    let text = { (v: Double) in v == v.rounded() ? String(Int(v)) : String(v) }
+    let text = Self.text
     if values.count >= 3 {
       let step = values[1] - values[0]
       let even = zip(values, values.dropFirst()).allSatisfy {
