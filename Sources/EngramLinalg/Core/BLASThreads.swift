@@ -12,4 +12,13 @@ public enum BLASThreads {
 
   /// The current BLAS thread count.
   public static var current: Int { Int(openblas_get_num_threads()) }
+
+  /// Runs `body` with `count` BLAS threads, then restores the previous count. Not for use
+  /// from several threads at once (the setting is process-wide).
+  public static func pinned<T>(_ count: Int, _ body: () throws -> T) rethrows -> T {
+    let previous = current
+    set(count)
+    defer { set(previous) }
+    return try body()
+  }
 }

@@ -1,6 +1,7 @@
 import Foundation
 
-/// Independent jobs on worker threads, with BLAS single-threaded inside each.
+/// Independent jobs on worker threads, with BLAS single-threaded inside each (also with one
+/// worker, so the results are the same for any worker count).
 ///
 /// Studies run many small, independent trainings (one per seed); giving each worker a whole
 /// job scales far better than splitting one small gemm across cores. Results come back in
@@ -14,16 +15,17 @@ public enum ParallelWork {
     _ body: @Sendable (Int) throws -> T
   ) throws -> [T] {
     let workers = max(1, min(workers, count))
-    let previous = BLASThreads.current
-    if workers > 1 { BLASThreads.set(1) }
-    defer { BLASThreads.set(previous) }
     let box = Collector<T>(count: count)
-    DispatchQueue.concurrentPerform(iterations: workers) { _ in
-      while let i = box.claim() {
-        do {
-          progress(box.finish(i, try body(i)))
-        } catch {
-          box.fail(error)
+    // One BLAS thread even for one worker: results depend on the BLAS thread count, and must
+    // not depend on the worker count.
+    BLASThreads.pinned(1) {
+      DispatchQueue.concurrentPerform(iterations: workers) { _ in
+        while let i = box.claim() {
+          do {
+            progress(box.finish(i, try body(i)))
+          } catch {
+            box.fail(error)
+          }
         }
       }
     }

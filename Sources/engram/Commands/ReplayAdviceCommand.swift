@@ -1,6 +1,7 @@
 import ArgumentParser
 import EngramContinual
 import EngramLab
+import EngramLinalg
 import EngramNN
 import EngramRandom
 import Foundation
@@ -77,6 +78,9 @@ struct ReplayAdviceCommand: ParsableCommand {
         throw CommandError(message: "--samples must be ≥ 10, --targets ≥ 2 and --draws ≥ 1")
       }
       let memories = try memory.memorySizes()
+      // One BLAS thread, as each study worker trains: the network is the study's seed and the
+      // advice is the same whatever the environment's thread count.
+      BLASThreads.set(1)
       let started = Date()
       let (config, title) = try sequence.resolved()
       let design = try NetworkReplayStudy.design(
