@@ -18,10 +18,9 @@ import Foundation
 /// ```
 /// Inputs are plain Float rows (already scaled as the app wants). The network has one head
 /// over all `classes`. Boundaries are optional (task-free learning works); when given, the
-/// strategies consolidate there. Supported strategies work from the batches themselves:
-/// none (fine-tuning), `ExperienceReplay` (reservoir), `DarkExperienceReplay`, `ERACE`,
-/// `SynapticIntelligence` and `LwF`; those that need a stream's stored task data (EWC, MAS,
-/// GEM, A-GEM, iCaRL, GDumb) are refused.
+/// strategies consolidate there. Supported strategies are those whose descriptor does not
+/// need a stream's stored task data (`supportedMethods`: replay, DER, DER++, ER-ACE, SI,
+/// LwF, …); the others (EWC, MAS, GEM, A-GEM, iCaRL, GDumb, joint, cumulative) are refused.
 public final class ContinualLearner {
   /// The network.
   public let model: Model
@@ -38,6 +37,11 @@ public final class ContinualLearner {
   let seed: UInt64
   private var started = false
 
+  /// The registered methods a learner can run: those that work from the batches alone.
+  public static var supportedMethods: [MethodDescriptor] {
+    MethodRegistry.all.filter { !$0.needsStoredData && $0.build != nil }
+  }
+
   /// The longest sequence of boundaries a learner can mark.
   public static let maximumTasks = 4096
 
@@ -49,12 +53,12 @@ public final class ContinualLearner {
     optimizer: OptimizerSpec = .sgd(learningRate: 0.01, momentum: 0.9, weightDecay: 0),
     batchSize: Int = 32, seed: UInt64 = 0
   ) throws {
-    for strategy in strategies
-    where !["replay", "der", "derpp", "er-ace", "si", "lwf"].contains(strategy.name) {
+    for strategy in strategies where strategy.descriptor.needsStoredData {
+      let supported = Self.supportedMethods.map(\.name).joined(separator: ", ")
       throw TrainingError.invalidSetting(
         name: "strategy", value: strategy.name,
         allowed:
-          "the learner supports replay, der, derpp, er-ace, si and lwf; \(strategy.name) needs a stream's stored task data (use ContinualExperiment)"
+          "the learner supports \(supported); \(strategy.name) needs a stream's stored task data (use ContinualExperiment)"
       )
     }
     guard features >= 1, classes >= 2, batchSize >= 1 else {

@@ -21,11 +21,13 @@ struct RunConfigTests {
         fwt: true
         eval_every: 10
         """, file: "c.yaml")
-    #expect(config.strategy == "replay+ewc" && config.memory == 200 && config.lr == 0.05)
+    #expect(
+      config.strategy.description == "replay+ewc" && config.method.values["memory"] == .int(200)
+        && config.lr == 0.05)
     #expect(
       config.scenario == .task && config.groups == [[0, 1], [2, 3]] && config.angles == [0, 45])
     #expect(config.fwt && config.evalEvery == 10 && config.batch == 128)
-    #expect(try StrategyFactory.make(config).map(\.name) == ["replay", "ewc"])
+    #expect(try config.strategy.make(config.method).map(\.name) == ["replay", "ewc"])
   }
 
   @Test("an unknown key names the file, the line, the nearest key and the valid keys")
@@ -72,16 +74,16 @@ struct RunConfigTests {
   @Test("unknown strategies are refused with a suggestion")
   func unknownStrategy() throws {
     var config = RunConfig()
-    config.strategy = "replai"
-    #expect(
-      throws: ConfigError.invalidValue(
-        key: "strategy", value: "replai (did you mean 'replay'?)",
-        expected:
-          "one of naive, joint, cumulative, replay, gem, agem, ewc, online-ewc, si, mas, lwf, icarl, gdumb, der, derpp, er-ace, or several joined by +"
+    do {
+      try config.set("strategy", text: "replai")
+      Issue.record("accepted an unknown strategy")
+    } catch {
+      #expect(
+        "\(error)"
+          == "strategy = replai is not valid: 'replai' is not a strategy; expected one of naive, joint, cumulative, replay, gem, agem, ewc, online-ewc, si, mas, lwf, icarl, gdumb, der, derpp, er-ace, or several joined by + (did you mean 'replay'?)"
       )
-    ) {
-      try StrategyFactory.make(config)
     }
+    #expect(config.strategy == .naive)
   }
 
   @Test("every key round-trips through its command-line text")
@@ -93,7 +95,7 @@ struct RunConfigTests {
     try config.set("data-dir", text: "/data/kmnist")
     #expect(config.dataset == "/data/kmnist")
     #expect(
-      config.ewcLambda == 250 && config.classOutputs == .all && config.groups == [[0, 1], [2, 3]])
+      config.method[EWC.Parameters.lambda] == 250 && config.classOutputs == .all && config.groups == [[0, 1], [2, 3]])
     for (key, value) in RunConfig().resolved {
       var copy = RunConfig()
       try copy.set(key, text: value.text)
@@ -181,19 +183,20 @@ struct RunConfigTests {
     var config = RunConfig()
     config.tasks = 2
     config.memoryBytes = 1000
-    config.strategy = "replay"
+    try config.set("strategy", text: "replay")
     let stream = try config.makeStream(data: data)
+    let memory = ExperienceReplay.Parameters.memory
     // 64 pixel bytes + label + task (8) = 72 bytes an example.
-    #expect(try config.withMemoryBudget(stream: stream).memory == 13)
-    config.strategy = "derpp"
+    #expect(try config.methodSettings(for: stream)[memory] == 13)
+    try config.set("strategy", text: "derpp")
     // … plus 4 logits of 4 bytes = 88.
-    #expect(try config.withMemoryBudget(stream: stream).memory == 11)
-    config.strategy = "gem"
-    #expect(try config.withMemoryBudget(stream: stream).memoryPerTask == 6)
+    #expect(try config.methodSettings(for: stream)[memory] == 11)
+    try config.set("strategy", text: "gem")
+    #expect(try config.methodSettings(for: stream)[GEM.Parameters.memoryPerTask] == 6)
     config.memoryBytes = 50
-    #expect(throws: ConfigError.self) { try config.withMemoryBudget(stream: stream) }
+    #expect(throws: ConfigError.self) { try config.methodSettings(for: stream) }
     config.memoryBytes = 1000
-    config.memory = 10
-    #expect(throws: ConfigError.self) { try config.withMemoryBudget(stream: stream) }
+    try config.set("memory", text: "10")
+    #expect(throws: ConfigError.self) { try config.validate() }
   }
 }

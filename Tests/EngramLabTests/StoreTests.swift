@@ -8,7 +8,7 @@ import Testing
 /// A small finished record with a 2 × 2 accuracy matrix and curves.
 func sampleRecord(label: String = "replay", seed: UInt64 = 0, accuracy: Double = 0.8) -> RunRecord {
   var config = RunConfig()
-  config.strategy = label
+  config.strategy = (try? StrategySelection(parsing: label)) ?? .naive
   config.seed = seed
   let result = ExperimentResult(
     accuracyMatrix: AccuracyMatrix(rows: [[0.9, 0.1], [accuracy, 0.95]]), untrainedAccuracy: [],
@@ -125,12 +125,12 @@ struct StoreTests {
     "the configuration's JSON reads back to the same configuration; the run key ignores threads")
   func configJSON() throws {
     var config = RunConfig()
-    config.strategy = "replay+ewc"
-    config.memory = 300
+    try config.set("strategy", text: "replay+ewc")
+    try config.set("memory", text: "300")
     config.lr = 0.03
     config.groups = [[0, 1], [2, 3, 4]]
     config.customTasks = [CustomTaskConfig(dataset: "x", classes: [1], rotation: 45)]
-    config.benchmark = "custom"
+    config.benchmark = .custom
     config.seed = 12
     let back = try RunConfig(json: config.json, file: "config.json")
     #expect(back == config)

@@ -23,12 +23,14 @@ struct SweepDefinitionTests {
       """)
     #expect(sweep.name == "study" && sweep.runs.count == 8)
     #expect(
-      sweep.runs.map(\.strategy) == Array(repeating: "replay", count: 4)
+      sweep.runs.map(\.strategy.description) == Array(repeating: "replay", count: 4)
         + Array(repeating: "ewc", count: 4))
     #expect(sweep.runs.prefix(4).map(\.lr) == [0.01, 0.01, 0.1, 0.1])
     #expect(sweep.runs.prefix(4).map(\.seed) == [4, 5, 4, 5])
     #expect(sweep.runs.allSatisfy { $0.epochs == 2 && $0.batch == 32 })
-    #expect(sweep.runs[0].memory == 100 && sweep.runs[4].memory == nil)
+    #expect(
+      sweep.runs[0].method.values["memory"] == .int(100)
+        && sweep.runs[4].method.values["memory"] == nil)
     #expect(sweep.varying == ["strategy", "memory", "lr"])
   }
 

@@ -129,158 +129,78 @@ public enum ExperimentEvent {
 }
 
 /// Runs a plan: trains task after task, evaluates, and measures.
+///
+/// Building one checks every setting and builds the model, trainer and strategies, so a run
+/// that cannot start fails before anything is recorded or written.
 public final class ContinualExperiment {
   /// The plan.
   public let plan: ExperimentPlan
+  let streams: RandomStreams
+  let model: Model
+  let trainer: Trainer
+  let evaluator: Evaluator
+  /// Per task, the fixed test subset of continual evaluation (empty when it is off).
+  let subsets: [[Int]]
 
-  /// An experiment.
-  public init(plan: ExperimentPlan) {
+  /// An experiment, ready to run.
+  /// - Throws: `TrainingError.invalidSetting` (e.g. `evaluateEvery` < 1), `.conflictingRoles`,
+  ///   strategy preparation errors, `ModelError` for an architecture that does not fit.
+  public init(plan: ExperimentPlan) throws {
+    if let every = plan.evaluateEvery, every < 1 {
+      throw TrainingError.invalidSetting(
+        name: "eval-every", value: "\(every)",
+        allowed: "must be at least 1 (iterations between evaluations)")
+    }
     self.plan = plan
-  }
-
-  /// Runs it; with `checkpointing`, saves itself at every task end and every `every`
-  /// iterations, and continues from `checkpointing.resume` when one is given.
-  /// - Throws: `InterruptedExperiment` (with the results so far) when training fails, e.g.
-  ///   `TrainingError.nonFiniteLoss`; setting errors before anything ran; `ModelError` for a
-  ///   checkpoint of another run.
-  public func run(
-    observer: (ExperimentEvent) -> Void = { _ in }, checkpointing: ExperimentCheckpointing? = nil
-  ) throws -> ExperimentResult {
-    var started = Date()
-    let stream = plan.stream
-    let streams = RandomStreams(seed: plan.seed)
-    let model = try plan.architecture.build(input: stream.input, outputs: stream.outputCount)
+    streams = RandomStreams(seed: plan.seed)
+    model = try plan.architecture.build(input: plan.stream.input, outputs: plan.stream.outputCount)
     model.initialize(plan.initializer, streams: streams)
-    let trainer = try Trainer(
-      model: model, optimizer: plan.optimizer.make(), config: plan.trainer, stream: stream,
-      strategies: plan.strategies,
-      streams: streams)
-    let evaluator = Evaluator(stream: stream, model: model)
-    let onlyAtEnd = plan.strategies.contains { $0.evaluatesOnlyAtEnd }
-    var state = ExperimentState()
-    if let resume = checkpointing?.resume {
-      state = try checkpointing!.restore(resume, into: trainer)
-      started = Date(timeIntervalSinceNow: -state.elapsedSeconds)
-    }
-    func timedEvaluation<T>(_ body: () throws -> T) rethrows -> T {
-      let start = Date()
-      let before = model.meter.forwardExamples
-      defer {
-        state.evaluationSeconds += Date().timeIntervalSince(start)
-        state.evaluationForwards += model.meter.forwardExamples - before
-      }
-      return try body()
-    }
-    let count = stream.tasks.count
-    // The untrained model's accuracies (b, for the zero-shot FWT) cost a full evaluation, so
-    // like the reference FWT they are computed on request.
-    if plan.computeReferences && checkpointing?.resume == nil {
-      state.untrained = timedEvaluation {
-        (0..<count).map {
-          evaluator.accuracy(task: $0, stage: $0, predictor: ModelPredictor(model: model))
-        }
-      }
-    }
-    var subsets: [[Int]] = []
-    if let every = plan.evaluateEvery {
-      guard every >= 1 else {
-        throw TrainingError.invalidSetting(
-          name: "eval-every", value: "\(every)",
-          allowed: "must be at least 1 (iterations between evaluations)")
-      }
+    trainer = try Trainer(
+      model: model, optimizer: plan.optimizer.make(), config: plan.trainer, stream: plan.stream,
+      strategies: plan.strategies, streams: streams)
+    evaluator = Evaluator(stream: plan.stream, model: model)
+    if plan.evaluateEvery != nil {
       var choose = streams.stream(.evaluation)
-      subsets = stream.tasks.map { task in
+      subsets = plan.stream.tasks.map { task in
         Array(
           choose.sampleWithoutReplacement(
             min(plan.evaluationSubset, task.test.count), from: task.test.count
           ).sorted())
       }
-      if state.curves == nil { state.curves = ContinualEvaluation(tasks: count) }
+    } else {
+      subsets = []
     }
-    func evaluateCurves(upTo current: Int) {
-      guard var c = state.curves else { return }
-      timedEvaluation {
-        let predictor = ModelPredictor(model: model)
-        for j in 0...current {
-          let accuracy = evaluator.accuracy(
-            task: j, stage: current, predictor: predictor, indices: subsets[j])
-          c.points[j].append(.init(iteration: trainer.iteration, accuracy: accuracy))
-        }
-      }
-      state.curves = c
-    }
-    func save(nextTask: Int, inTask: TaskProgress?) throws {
-      guard let checkpointing else { return }
-      state.nextTask = nextTask
-      state.inTask = inTask
-      state.elapsedSeconds = Date().timeIntervalSince(started)
-      state.forwardExamples = model.meter.forwardExamples
-      state.backwardExamples = model.meter.backwardExamples
-      state.peakMemoryBytes = max(state.peakMemoryBytes, peakResidentBytes())
-      try checkpointing.save(state, trainer: trainer)
-    }
-    func partialResult() -> ExperimentResult {
-      result(state: state, references: nil, started: started, model: model, trainer: trainer)
-    }
-    observer(.started(tasks: count, from: state.nextTask))
+  }
+
+  /// Runs it once; with `checkpointing`, saves itself at every task end and every `every`
+  /// iterations, and continues from `checkpointing.resume` when one is given.
+  /// - Throws: `InterruptedExperiment` (with the results so far) when training fails, e.g.
+  ///   `TrainingError.nonFiniteLoss`; `ModelError` for a checkpoint of another run.
+  public func run(
+    observer: (ExperimentEvent) -> Void = { _ in }, checkpointing: ExperimentCheckpointing? = nil
+  ) throws -> ExperimentResult {
+    let run = ExperimentRun(experiment: self, checkpointing: checkpointing)
+    try run.start()
+    let count = plan.stream.tasks.count
+    observer(.started(tasks: count, from: run.state.nextTask))
     do {
-      for t in state.nextTask..<count {
-        let examples =
-          trainer.strategies.lazy.compactMap { $0.trainingExamples(for: t, stream: stream) }.first
-          ?? stream.trainingViews[t]
-        let resuming = state.inTask
-        state.inTask = nil
-        if resuming == nil { try trainer.beginTask(t, examples: examples) }
-        let steps =
-          plan.trainer.iterations
-          ?? ((examples.count + plan.trainer.batchSize - 1) / plan.trainer.batchSize)
-          * plan.trainer.epochs
-        observer(
-          .taskStarted(index: t, name: stream.tasks[t].name, steps: examples.isEmpty ? 0 : steps))
-        if !examples.isEmpty {
-          let loss = try trainer.train(task: t, examples: examples, resuming: resuming) { report in
-            observer(.step(report))
-            if let every = plan.evaluateEvery, report.iteration % every == 0 {
-              evaluateCurves(upTo: t)
-            }
-            if let every = checkpointing?.every, report.iteration % every == 0 {
-              try save(nextTask: t, inTask: trainer.progress)
-            }
-          }
-          state.losses.append(loss)
-        } else {
-          state.losses.append(0)
-        }
-        try trainer.endTask(t, examples: examples)
-        state.curves?.taskEnds[t] = trainer.iteration
-        if plan.evaluateEvery != nil, let last = state.curves?.points[t].last?.iteration,
-          last != trainer.iteration
-        {
-          evaluateCurves(upTo: t)
-        }
-        if onlyAtEnd && t < count - 1 {
+      for t in run.state.nextTask..<count {
+        try run.trainTask(t, observer: observer)
+        if trainer.strategies.contains(where: \.evaluatesOnlyAtEnd) && t < count - 1 {
           observer(.taskFinished(index: t, accuracies: nil))
-          try save(nextTask: t + 1, inTask: nil)
-          continue
+        } else {
+          observer(.taskFinished(index: t, accuracies: try run.evaluateRow(after: t)))
         }
-        let predictor = try trainer.predictor(stage: t)
-        let row = timedEvaluation {
-          (0..<count).map { evaluator.accuracy(task: $0, stage: t, predictor: predictor) }
-        }
-        state.rows.append(row)
-        observer(.taskFinished(index: t, accuracies: row))
-        try save(nextTask: t + 1, inTask: nil)
+        try run.save(nextTask: t + 1, inTask: nil)
       }
     } catch {
-      throw InterruptedExperiment(underlying: error, partial: partialResult())
+      throw InterruptedExperiment(underlying: error, partial: run.result(references: nil))
     }
-    let references = plan.computeReferences ? try referenceAccuracies(streams: streams) : nil
-    return result(
-      state: state, references: references, started: started, model: model, trainer: trainer)
+    return run.result(references: plan.computeReferences ? try referenceAccuracies() : nil)
   }
 
   /// a*_i: a fresh model, same initialisation, trained on task i alone with the same settings.
-  func referenceAccuracies(streams: RandomStreams) throws -> [Double] {
+  func referenceAccuracies() throws -> [Double] {
     try plan.stream.tasks.indices.map { i in
       let model = try plan.architecture.build(
         input: plan.stream.input, outputs: plan.stream.outputCount)
@@ -293,11 +213,127 @@ public final class ContinualExperiment {
         task: i, stage: i, predictor: ModelPredictor(model: model))
     }
   }
+}
 
-  private func result(
-    state: ExperimentState, references: [Double]?, started: Date, model: Model,
-    trainer: Trainer
-  ) -> ExperimentResult {
+/// One run of an experiment: what it measured so far, and the steps of the algorithm — train a
+/// task, evaluate a row, evaluate the curves, save.
+final class ExperimentRun {
+  let experiment: ContinualExperiment
+  let checkpointing: ExperimentCheckpointing?
+  var state = ExperimentState()
+  var started = Date()
+
+  init(experiment: ContinualExperiment, checkpointing: ExperimentCheckpointing?) {
+    self.experiment = experiment
+    self.checkpointing = checkpointing
+  }
+
+  private var plan: ExperimentPlan { experiment.plan }
+  private var trainer: Trainer { experiment.trainer }
+  private var model: Model { experiment.model }
+
+  /// Continues from the checkpoint, or measures the untrained model when references are on.
+  func start() throws {
+    if let checkpointing, let resume = checkpointing.resume {
+      state = try checkpointing.restore(resume, into: trainer)
+      started = Date(timeIntervalSinceNow: -state.elapsedSeconds)
+    } else if plan.computeReferences {
+      // The untrained accuracies (b, for the zero-shot FWT) cost a full evaluation, so like
+      // the reference FWT they are computed on request.
+      state.untrained = timed {
+        let predictor = ModelPredictor(model: model)
+        return plan.stream.tasks.indices.map {
+          experiment.evaluator.accuracy(task: $0, stage: $0, predictor: predictor)
+        }
+      }
+    }
+    if !experiment.subsets.isEmpty, state.curves == nil {
+      state.curves = ContinualEvaluation(tasks: plan.stream.tasks.count)
+    }
+  }
+
+  /// Trains task `t` (continuing a resumed task), with curves and periodic checkpoints on the
+  /// way, and ends it.
+  func trainTask(_ t: Int, observer: (ExperimentEvent) -> Void) throws {
+    let stream = plan.stream
+    let examples =
+      trainer.strategies.lazy.compactMap { $0.trainingExamples(for: t, stream: stream) }.first
+      ?? stream.trainingViews[t]
+    let resuming = state.inTask
+    state.inTask = nil
+    if resuming == nil { try trainer.beginTask(t, examples: examples) }
+    observer(
+      .taskStarted(index: t, name: stream.tasks[t].name, steps: trainer.steps(for: examples.count)))
+    var loss = 0.0
+    if !examples.isEmpty {
+      loss = try trainer.train(task: t, examples: examples, resuming: resuming) { report in
+        observer(.step(report))
+        if let every = plan.evaluateEvery, report.iteration % every == 0 {
+          evaluateCurves(upTo: t)
+        }
+        if let every = checkpointing?.every, report.iteration % every == 0 {
+          try save(nextTask: t, inTask: trainer.progress)
+        }
+      }
+    }
+    state.losses.append(loss)
+    try trainer.endTask(t, examples: examples)
+    state.curves?.taskEnds[t] = trainer.iteration
+    if let last = state.curves?.points[t].last?.iteration, last != trainer.iteration {
+      evaluateCurves(upTo: t)
+    }
+  }
+
+  /// Row `t` of the accuracy matrix: every task's test accuracy after training task `t`.
+  func evaluateRow(after t: Int) throws -> [Double] {
+    let predictor = try trainer.predictor(stage: t)
+    let row = timed {
+      plan.stream.tasks.indices.map {
+        experiment.evaluator.accuracy(task: $0, stage: t, predictor: predictor)
+      }
+    }
+    state.rows.append(row)
+    return row
+  }
+
+  /// One point per seen task on the continual-evaluation curves, at the current iteration.
+  func evaluateCurves(upTo current: Int) {
+    guard var curves = state.curves else { return }
+    timed {
+      let predictor = ModelPredictor(model: model)
+      for j in 0...current {
+        let accuracy = experiment.evaluator.accuracy(
+          task: j, stage: current, predictor: predictor, indices: experiment.subsets[j])
+        curves.points[j].append(.init(iteration: trainer.iteration, accuracy: accuracy))
+      }
+    }
+    state.curves = curves
+  }
+
+  /// Saves the run (when checkpointing) at `nextTask`, `inTask` steps into it.
+  func save(nextTask: Int, inTask: TaskProgress?) throws {
+    guard let checkpointing else { return }
+    state.nextTask = nextTask
+    state.inTask = inTask
+    state.elapsedSeconds = Date().timeIntervalSince(started)
+    state.forwardExamples = model.meter.forwardExamples
+    state.backwardExamples = model.meter.backwardExamples
+    state.peakMemoryBytes = max(state.peakMemoryBytes, peakResidentBytes())
+    try checkpointing.save(state, trainer: trainer)
+  }
+
+  /// Evaluation work, timed apart from training and kept out of the training FLOPs.
+  private func timed<T>(_ body: () -> T) -> T {
+    let start = Date()
+    let before = model.meter.forwardExamples
+    let value = body()
+    state.evaluationSeconds += Date().timeIntervalSince(start)
+    state.evaluationForwards += model.meter.forwardExamples - before
+    return value
+  }
+
+  /// What the run measured (so far, when it stopped part-way).
+  func result(references: [Double]?) -> ExperimentResult {
     let seconds = Date().timeIntervalSince(started)
     let meter = model.meter
     let trainingForwards = meter.forwardExamples - state.evaluationForwards

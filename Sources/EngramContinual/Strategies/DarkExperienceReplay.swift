@@ -47,8 +47,7 @@ public struct DarkExperienceReplay: Strategy {
     sampler = ReservoirSampler(capacity: capacity)
   }
 
-  public var name: String { beta > 0 ? "derpp" : "der" }
-  public var roles: StrategyRoles { .composesBatch }
+  public var descriptor: MethodDescriptor { beta > 0 ? Self.plusPlus : Self.descriptor }
   public var replayRows: Int { beta > 0 ? 2 * rows : rows }
   public var memoryBytes: Int { memory?.byteCount ?? 0 }
 
@@ -72,22 +71,22 @@ public struct DarkExperienceReplay: Strategy {
   public mutating func composeBatch(_ batch: inout BatchComposer, rng: inout RandomStream) {
     guard let memory, memory.count > 0 else { return }
     memory.sample(rows, using: &rng, into: &drawn)
-    batch.appendReplay(from: memory, slots: drawn, tag: "logits")
+    batch.appendReplay(from: memory, slots: drawn, purpose: .logits)
     if beta > 0 {
       memory.sample(rows, using: &rng, into: &drawn)
-      batch.appendReplay(from: memory, slots: drawn, tag: "replay")
+      batch.appendReplay(from: memory, slots: drawn, purpose: .labels)
     }
   }
 
   /// Only the new rows enter the base cross-entropy; the replayed terms are weighted here.
   public mutating func shapeLoss(_ loss: inout BaseLoss, batch: BatchView) {
-    loss.replayTags = []
+    loss.includesReplayedLabels = false
   }
 
   public mutating func addLoss(_ terms: inout LossTerms, batch: BatchView, model: Model) {
     guard let memory else { return }
     let c = model.outputWidth
-    if let segment = batch.segment("logits") {
+    if let segment = batch.segment(.logits) {
       for (r, slot) in segment.slots.enumerated() {
         memory.logits.withUnsafeBufferPointer {
           (stored.pointer + r * c).update(from: $0.baseAddress! + slot * c, count: c)
@@ -102,7 +101,7 @@ public struct DarkExperienceReplay: Strategy {
         weight: alpha * scale, accumulate: true)
       terms.record("logit replay", alpha * scale * mse)
     }
-    if let segment = batch.segment("replay") {
+    if let segment = batch.segment(.labels) {
       var mask = batch.mask
       mask.firstRow = segment.start
       let ce = SoftmaxCrossEntropy.loss(
@@ -118,4 +117,53 @@ public struct DarkExperienceReplay: Strategy {
     guard let memory else { return }
     offerNewRows(batch, to: memory, sampler: &sampler, rng: &rng, storeLogits: true)
   }
+}
+
+extension DarkExperienceReplay {
+  /// The hyperparameters `der` and `derpp` read.
+  public enum Parameters {
+    /// Memory size.
+    public static let memory = ReplayHyperparameters.memory(default: 500)
+    /// α.
+    public static let alpha = Hyperparameter<Float>(
+      "der_alpha", default: 1.0, in: 0...1e6, "DER/DER++ logit weight α")
+    /// β (DER++ only).
+    public static let beta = Hyperparameter<Float>(
+      "der_beta", default: 0.5, in: 0...1e6, "DER++ label weight β")
+    /// Reduction of the logit distance.
+    public static let reduction = Hyperparameter<Reduction>(
+      "der_reduction", default: .mean, "DER logit distance: mean (mammoth) or sum (paper)")
+  }
+
+  // DER decides which replayed rows enter which loss (none enters the base cross-entropy), so
+  // it claims `shapesLoss`: combined with another loss-shaping method it is refused.
+  private static let roles: StrategyRoles = [.composesBatch, .shapesLoss]
+
+  /// `--strategy der`.
+  public static let descriptor = MethodDescriptor(
+    name: "der", summary: "Dark experience replay: replay stored logits (Buzzega et al. 2020)",
+    parameters: [
+      Parameters.memory.spec, ReplayHyperparameters.replayBatch.spec, Parameters.alpha.spec,
+      Parameters.reduction.spec,
+    ],
+    roles: roles, storesLogits: true,
+    build: { s in
+      DarkExperienceReplay(
+        capacity: s[Parameters.memory], alpha: s[Parameters.alpha], beta: 0,
+        replayBatch: s[ReplayHyperparameters.replayBatch], reduction: s[Parameters.reduction])
+    })
+
+  /// `--strategy derpp`: DER plus replayed labels.
+  public static let plusPlus = MethodDescriptor(
+    name: "derpp", summary: "DER++: replay stored logits and labels (Buzzega et al. 2020)",
+    parameters: [
+      Parameters.memory.spec, ReplayHyperparameters.replayBatch.spec, Parameters.alpha.spec,
+      Parameters.beta.spec, Parameters.reduction.spec,
+    ],
+    roles: roles, storesLogits: true,
+    build: { s in
+      DarkExperienceReplay(
+        capacity: s[Parameters.memory], alpha: s[Parameters.alpha], beta: s[Parameters.beta],
+        replayBatch: s[ReplayHyperparameters.replayBatch], reduction: s[Parameters.reduction])
+    })
 }

@@ -35,8 +35,7 @@ public struct ERACE: Strategy {
     replay = ExperienceReplay(capacity: capacity, replayBatch: replayBatch)
   }
 
-  public var name: String { "er-ace" }
-  public var roles: StrategyRoles { [.composesBatch, .shapesLoss] }
+  public var descriptor: MethodDescriptor { Self.descriptor }
   public var replayRows: Int { replay.replayRows }
   public var memoryBytes: Int { replay.memoryBytes }
 
@@ -75,4 +74,29 @@ public struct ERACE: Strategy {
   public mutating func stepDidFinish(batch: BatchView, model: Model, rng: inout RandomStream) {
     replay.stepDidFinish(batch: batch, model: model, rng: &rng)
   }
+}
+
+extension ERACE {
+  /// The hyperparameters `er-ace` reads.
+  public enum Parameters {
+    /// Memory size.
+    public static let memory = ReplayHyperparameters.memory(default: 500)
+    /// Mask and weighting convention.
+    public static let variant = Hyperparameter<Variant>(
+      "ace_variant", default: .mammoth, "ER-ACE: mammoth or avalanche")
+  }
+
+  /// `--strategy er-ace`. It sets the replay loss itself, so it claims `shapesLoss` and an
+  /// explicit `replay_loss` is refused rather than overridden.
+  public static let descriptor = MethodDescriptor(
+    name: "er-ace", summary: "ER with asymmetric cross-entropy (Caccia et al. 2022)",
+    parameters: [
+      Parameters.memory.spec, ReplayHyperparameters.replayBatch.spec, Parameters.variant.spec,
+    ],
+    roles: [.composesBatch, .shapesLoss],
+    build: { s in
+      ERACE(
+        capacity: s[Parameters.memory], replayBatch: s[ReplayHyperparameters.replayBatch],
+        variant: s[Parameters.variant])
+    })
 }

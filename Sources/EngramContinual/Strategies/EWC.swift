@@ -49,7 +49,9 @@ public struct EWC: Strategy {
     self.fisherSamples = fisherSamples
   }
 
-  public var name: String { consolidation == .separate ? "ewc" : "online-ewc" }
+  public var descriptor: MethodDescriptor {
+    consolidation == .separate ? Self.descriptor : Self.online
+  }
   public var memoryBytes: Int { anchors.reduce(0) { $0 + 8 * $1.center.count } }
 
   public func save(into checkpoint: inout Checkpoint, prefix: String) {
@@ -106,4 +108,47 @@ public struct EWC: Strategy {
       anchors = [ParameterAnchor(center: theta, weights: running)]
     }
   }
+}
+
+extension EWC {
+  /// The hyperparameters `ewc` and `online-ewc` read.
+  public enum Parameters {
+    /// λ.
+    public static let lambda = Hyperparameter<Float>(
+      "ewc_lambda", default: 100, in: 0...1e12, "EWC λ in (λ/2)·ΣF·Δθ²")
+    /// Fisher labels.
+    public static let fisher = Hyperparameter<FisherLabels>(
+      "fisher", default: .empirical, "EWC Fisher labels: empirical (true labels) or sampled")
+    /// Examples per Fisher.
+    public static let samples = Hyperparameter<Int?>(
+      "fisher_samples", derived: "all", in: 1...10_000_000, "Examples per Fisher estimate")
+    /// Online decay γ.
+    public static let gamma = Hyperparameter<Float>(
+      "ewc_gamma", default: 1, in: 1e-6...1, "Online EWC decay γ")
+  }
+
+  /// `--strategy ewc`.
+  public static let descriptor = MethodDescriptor(
+    name: "ewc", summary: "Elastic weight consolidation, one anchor per task (Kirkpatrick et al. 2017)",
+    parameters: [Parameters.lambda.spec, Parameters.fisher.spec, Parameters.samples.spec],
+    needsStoredData: true,
+    build: { s in
+      EWC(
+        lambda: s[Parameters.lambda], fisherLabels: s[Parameters.fisher],
+        consolidation: .separate, fisherSamples: s[Parameters.samples])
+    })
+
+  /// `--strategy online-ewc`.
+  public static let online = MethodDescriptor(
+    name: "online-ewc", summary: "Online EWC, one running Fisher (Schwarz et al. 2018)",
+    parameters: [
+      Parameters.lambda.spec, Parameters.fisher.spec, Parameters.samples.spec,
+      Parameters.gamma.spec,
+    ],
+    needsStoredData: true,
+    build: { s in
+      EWC(
+        lambda: s[Parameters.lambda], fisherLabels: s[Parameters.fisher],
+        consolidation: .online(gamma: s[Parameters.gamma]), fisherSamples: s[Parameters.samples])
+    })
 }

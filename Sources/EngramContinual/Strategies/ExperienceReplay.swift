@@ -22,8 +22,7 @@ public struct ExperienceReplay: Strategy {
     case taskBalanced = "task-balanced"
   }
 
-  public var name: String { "replay" }
-  public var roles: StrategyRoles { .composesBatch }
+  public var descriptor: MethodDescriptor { Self.descriptor }
   /// Examples the memory holds.
   public let capacity: Int
   /// Replayed rows per step (nil: the batch size).
@@ -84,7 +83,7 @@ public struct ExperienceReplay: Strategy {
   public mutating func composeBatch(_ batch: inout BatchComposer, rng: inout RandomStream) {
     guard let memory, memory.count > 0 else { return }
     memory.sample(rows, using: &rng, into: &drawn)
-    batch.appendReplay(from: memory, slots: drawn, tag: "replay")
+    batch.appendReplay(from: memory, slots: drawn, purpose: .labels)
   }
 
   public mutating func stepDidFinish(batch: BatchView, model: Model, rng: inout RandomStream) {
@@ -154,4 +153,34 @@ func checkCapacity(_ capacity: Int, stream: TaskStream) throws {
       name: "memory", value: "\(capacity)",
       allowed: "must lie in 1…\(available), the training examples of the whole stream")
   }
+}
+
+extension ExperienceReplay {
+  /// The hyperparameters `replay` reads.
+  public enum Parameters {
+    /// Memory size (mammoth's M = 500).
+    public static let memory = ReplayHyperparameters.memory(default: 500)
+    /// How the memory is filled.
+    public static let filling = Hyperparameter<Filling>(
+      "memory_filling", default: .reservoir,
+      "reservoir (online), class-balanced or task-balanced (at task ends)")
+    /// Which examples balanced fillings keep.
+    public static let selection = Hyperparameter<SelectionPolicy>(
+      "selection", default: .random,
+      "Balanced memories: random, herding, loss-high, loss-low, uncertainty")
+  }
+
+  /// `--strategy replay`.
+  public static let descriptor = MethodDescriptor(
+    name: "replay", summary: "Experience replay: rehearse stored examples with every batch",
+    parameters: [
+      Parameters.memory.spec, ReplayHyperparameters.replayBatch.spec, Parameters.filling.spec,
+      Parameters.selection.spec,
+    ],
+    roles: .composesBatch,
+    build: { s in
+      ExperienceReplay(
+        capacity: s[Parameters.memory], replayBatch: s[ReplayHyperparameters.replayBatch],
+        filling: s[Parameters.filling], selection: s[Parameters.selection])
+    })
 }

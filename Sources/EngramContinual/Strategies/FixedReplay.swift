@@ -10,8 +10,11 @@ import EngramRandom
 /// with `BaseLoss.Combination.sum` this is the paper's re-weighting: the replayed part carries
 /// the same total weight as the new part.
 public struct FixedReplay: Strategy {
-  public var name: String { "fixed-replay" }
-  public var roles: StrategyRoles { .composesBatch }
+  public var descriptor: MethodDescriptor { Self.descriptor }
+  /// Replay studies build it in code; it is not a `--strategy`.
+  public static let descriptor = MethodDescriptor(
+    name: "fixed-replay", summary: "Replay of a fixed, given set of stored examples",
+    roles: .composesBatch, needsStoredData: true, build: nil)
   /// The examples replayed.
   public let examples: [ExampleReference]
   var memory: ReplayMemory?
@@ -53,6 +56,6 @@ public struct FixedReplay: Strategy {
     } else {
       memory.sample(rows, using: &rng, into: &drawn)
     }
-    batch.appendReplay(from: memory, slots: drawn, tag: "replay")
+    batch.appendReplay(from: memory, slots: drawn, purpose: .labels)
   }
 }

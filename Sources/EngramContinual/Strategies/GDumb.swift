@@ -27,8 +27,7 @@ public struct GDumb: Strategy {
     sampler = GreedyClassBalancedSampler(capacity: capacity)
   }
 
-  public var name: String { "gdumb" }
-  public var roles: StrategyRoles { [.predicts, .choosesData] }
+  public var descriptor: MethodDescriptor { Self.descriptor }
   public var memoryBytes: Int { slots.count * width }
 
   public func save(into checkpoint: inout Checkpoint, prefix: String) {
@@ -90,4 +89,23 @@ public struct GDumb: Strategy {
 
   /// Stored examples per unit.
   public var counts: [Int32: Int] { sampler.counts }
+}
+
+extension GDumb {
+  /// The hyperparameters `gdumb` reads.
+  public enum Parameters {
+    /// Memory size.
+    public static let memory = ReplayHyperparameters.memory(default: 500)
+    /// Passes over the memory per evaluation.
+    public static let epochs = Hyperparameter<Int>(
+      "gdumb_epochs", default: 128, in: 1...100_000,
+      "GDumb passes over the memory per evaluation")
+  }
+
+  /// `--strategy gdumb`.
+  public static let descriptor = MethodDescriptor(
+    name: "gdumb", summary: "Greedy balanced memory, model retrained from it (Prabhu et al. 2020)",
+    parameters: [Parameters.memory.spec, Parameters.epochs.spec],
+    roles: [.predicts, .choosesData], needsStoredData: true,
+    build: { s in GDumb(capacity: s[Parameters.memory], epochs: s[Parameters.epochs]) })
 }

@@ -25,8 +25,7 @@ public struct ICaRL: Strategy {
     self.capacity = capacity
   }
 
-  public var name: String { "icarl" }
-  public var roles: StrategyRoles { [.shapesLoss, .predicts, .choosesData] }
+  public var descriptor: MethodDescriptor { Self.descriptor }
 
   public func save(into checkpoint: inout Checkpoint, prefix: String) {
     checkpoint.setInts(
@@ -162,4 +161,19 @@ public struct NearestMeanPredictor: Predictor {
       into[r] = Int32(best.unit)
     }
   }
+}
+
+extension ICaRL {
+  /// The hyperparameters `icarl` reads.
+  public enum Parameters {
+    /// Exemplar memory (the paper's K = 2000).
+    public static let memory = ReplayHyperparameters.memory(default: 2000)
+  }
+
+  /// `--strategy icarl`.
+  public static let descriptor = MethodDescriptor(
+    name: "icarl", summary: "iCaRL: herding exemplars, distillation, nearest-mean classifier (Rebuffi et al. 2017)",
+    parameters: [Parameters.memory.spec],
+    roles: [.shapesLoss, .predicts, .choosesData], needsStoredData: true,
+    build: { s in ICaRL(capacity: s[Parameters.memory]) })
 }

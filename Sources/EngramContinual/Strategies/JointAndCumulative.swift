@@ -6,8 +6,11 @@ import EngramNN
 public struct Joint: Strategy {
   /// A joint baseline.
   public init() {}
-  public var name: String { "joint" }
-  public var roles: StrategyRoles { .choosesData }
+  public var descriptor: MethodDescriptor { Self.descriptor }
+  /// `--strategy joint`.
+  public static let descriptor = MethodDescriptor(
+    name: "joint", summary: "One model trained on all tasks at once (the upper reference)",
+    roles: .choosesData, needsStoredData: true, build: { _ in Joint() })
   public var evaluatesOnlyAtEnd: Bool { true }
 
   /// Nothing until the last task, then everything.
@@ -22,8 +25,11 @@ public struct Joint: Strategy {
 public struct Cumulative: Strategy {
   /// A cumulative baseline.
   public init() {}
-  public var name: String { "cumulative" }
-  public var roles: StrategyRoles { .choosesData }
+  public var descriptor: MethodDescriptor { Self.descriptor }
+  /// `--strategy cumulative`.
+  public static let descriptor = MethodDescriptor(
+    name: "cumulative", summary: "Each task trained on the data of every task so far",
+    roles: .choosesData, needsStoredData: true, build: { _ in Cumulative() })
 
   /// Every task so far.
   public func trainingExamples(for task: Int, stream: TaskStream) -> [ExampleReference]? {

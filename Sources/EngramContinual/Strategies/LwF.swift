@@ -7,8 +7,18 @@ import EngramRandom
 /// Before each task after the first, a frozen copy f_old is kept. Loss += λ_o·KD(f_old(x),
 /// f(x)) on the new rows, over the old tasks' output units (all units in domain-incremental),
 /// with KD the soft-target cross-entropy at temperature T (the paper), or KL, optionally
-/// × T². Defaults λ_o = 1, T = 2 (paper; Avalanche). See reference/methods.md §4.5 (O8).
+/// × T². Defaults λ_o = 1, T = 2 (paper; Avalanche). In task-incremental streams each old
+/// task's head is distilled with its own softmax and the terms are summed (Li & Hoiem's
+/// multi-head form, as Avalanche does); `.allOld` keeps one softmax over every old unit.
+/// See reference/methods.md §4.5 (O8).
 public struct LwF: Strategy {
+  /// How old output units are grouped into softmaxes in task-incremental streams.
+  public enum Heads: String, Sendable, CaseIterable, Codable {
+    /// One distillation term per old task's head, summed (the paper; Avalanche).
+    case perHead = "per-head"
+    /// One softmax over all old tasks' units together.
+    case allOld = "all-old"
+  }
   /// λ_o.
   public let lambda: Float
   /// T.
@@ -17,55 +27,113 @@ public struct LwF: Strategy {
   public let form: Distillation.Form
   /// Multiply by T² (Hinton).
   public let scaleBySquaredTemperature: Bool
+  /// Softmax grouping of old units in task-incremental streams.
+  public let heads: Heads
   var teacher: Model?
-  var oldUnits: [Int] = []
+  /// The old output units, one group per softmax.
+  var oldGroups: [[Int]] = []
 
   /// An LwF strategy.
   public init(
     lambda: Float = 1, temperature: Float = 2, form: Distillation.Form = .crossEntropy,
-    scaleBySquaredTemperature: Bool = false
+    scaleBySquaredTemperature: Bool = false, heads: Heads = .perHead
   ) {
+    self.heads = heads
     self.lambda = lambda
     self.temperature = temperature
     self.form = form
     self.scaleBySquaredTemperature = scaleBySquaredTemperature
   }
 
-  public var name: String { "lwf" }
+  public var descriptor: MethodDescriptor { Self.descriptor }
   public var memoryBytes: Int { 4 * (teacher?.parameterCount ?? 0) }
 
   public func save(into checkpoint: inout Checkpoint, prefix: String) {
     if let teacher {
       checkpoint.setFloats(UnsafeBufferPointer(teacher.parameters), for: "\(prefix).teacher")
     }
-    checkpoint.setInts(oldUnits, for: "\(prefix).units")
+    checkpoint.setInts(oldGroups.flatMap { $0 }, for: "\(prefix).units")
+    checkpoint.setInts(oldGroups.map(\.count), for: "\(prefix).groups")
   }
 
   public mutating func restore(from checkpoint: Checkpoint, prefix: String, model: Model) throws {
     teacher = try restoredTeacher(checkpoint, "\(prefix).teacher", like: model)
-    oldUnits = checkpoint.ints("\(prefix).units") ?? []
+    let units = try requiredInts(checkpoint, "\(prefix).units")
+    let sizes = try requiredInts(checkpoint, "\(prefix).groups")
+    guard sizes.allSatisfy({ $0 >= 0 }), sizes.reduce(0, +) == units.count else {
+      throw ModelError.checkpointMismatch(
+        file: "checkpoint", field: "\(prefix).groups", expected: "group sizes summing to \(units.count)",
+        found: sizes.map(String.init).joined(separator: ","))
+    }
+    var start = 0
+    oldGroups = sizes.map { size in
+      defer { start += size }
+      return Array(units[start..<(start + size)])
+    }
   }
 
   public mutating func taskWillBegin(_ task: TaskContext, model: Model) throws {
     guard task.index > 0 else { return }
     teacher = model.clone()
-    oldUnits =
-      task.stream.scenario == .domain
-      ? Array(0..<task.stream.outputCount) : task.stream.tasks[0..<task.index].flatMap(\.units)
+    let old = task.stream.tasks[0..<task.index]
+    switch (task.stream.scenario, heads) {
+    case (.domain, _): oldGroups = [Array(0..<task.stream.outputCount)]
+    case (.task, .perHead): oldGroups = old.map(\.units)
+    default: oldGroups = [old.flatMap(\.units)]
+    }
   }
 
   public mutating func addLoss(_ terms: inout LossTerms, batch: BatchView, model: Model) {
-    guard let teacher, !oldUnits.isEmpty else { return }
+    guard let teacher, !oldGroups.isEmpty else { return }
     let rows = batch.newRows
     let x = batch.inputs.rows(rows.start, count: rows.count)
     let targets = teacher.forward(x, mode: .inference)
-    let value = Distillation.loss(
-      student: batch.logits.rows(rows.start, count: rows.count), teacher: targets,
-      temperature: temperature, form: form,
-      scaleBySquaredTemperature: scaleBySquaredTemperature,
-      mask: .only(oldUnits, of: model.outputWidth),
-      gradient: terms.logitGradient.rows(rows.start, count: rows.count), weight: lambda,
-      accumulate: true)
+    var value: Float = 0
+    for group in oldGroups where !group.isEmpty {
+      value += Distillation.loss(
+        student: batch.logits.rows(rows.start, count: rows.count), teacher: targets,
+        temperature: temperature, form: form,
+        scaleBySquaredTemperature: scaleBySquaredTemperature,
+        mask: .only(group, of: model.outputWidth),
+        gradient: terms.logitGradient.rows(rows.start, count: rows.count), weight: lambda,
+        accumulate: true)
+    }
     terms.record("distillation", lambda * value)
   }
+}
+
+extension LwF {
+  /// The hyperparameters `lwf` reads.
+  public enum Parameters {
+    /// λ_o.
+    public static let lambda = Hyperparameter<Float>(
+      "lwf_lambda", default: 1, in: 0...1e6, "LwF distillation weight λ_o")
+    /// T.
+    public static let temperature = Hyperparameter<Float>(
+      "lwf_temperature", default: 2, in: 0.01...100, "LwF temperature T")
+    /// Divergence.
+    public static let form = Hyperparameter<Distillation.Form>(
+      "kd_form", default: .crossEntropy, "LwF distillation: cross-entropy or kl")
+    /// Hinton's T².
+    public static let squaredTemperature = Hyperparameter<Bool>(
+      "kd_squared_temperature", default: false, "Multiply the distillation by T² (Hinton)")
+    /// Grouping of old units.
+    public static let heads = Hyperparameter<Heads>(
+      "lwf_heads", default: .perHead,
+      "Task-IL: distil each old head separately (per-head) or all old units together (all-old)")
+  }
+
+  /// `--strategy lwf`.
+  public static let descriptor = MethodDescriptor(
+    name: "lwf", summary: "Learning without forgetting: distil the previous model (Li & Hoiem 2017)",
+    parameters: [
+      Parameters.lambda.spec, Parameters.temperature.spec, Parameters.form.spec,
+      Parameters.squaredTemperature.spec, Parameters.heads.spec,
+    ],
+    build: { s in
+      LwF(
+        lambda: s[Parameters.lambda], temperature: s[Parameters.temperature],
+        form: s[Parameters.form], scaleBySquaredTemperature: s[Parameters.squaredTemperature],
+        heads: s[Parameters.heads])
+    })
 }

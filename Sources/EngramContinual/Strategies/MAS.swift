@@ -20,7 +20,7 @@ public struct MAS: Strategy {
     self.lambda = lambda
   }
 
-  public var name: String { "mas" }
+  public var descriptor: MethodDescriptor { Self.descriptor }
   public var memoryBytes: Int { 8 * (anchor?.center.count ?? 0) }
 
   public func save(into checkpoint: inout Checkpoint, prefix: String) {
@@ -55,4 +55,18 @@ public struct MAS: Strategy {
 
   /// The accumulated importance Ω.
   public var importance: [Float] { anchor?.weights ?? [] }
+}
+
+extension MAS {
+  /// The hyperparameters `mas` reads.
+  public enum Parameters {
+    /// λ.
+    public static let lambda = Hyperparameter<Float>("mas_lambda", default: 0.1, in: 0...1e12, "MAS λ")
+  }
+
+  /// `--strategy mas`.
+  public static let descriptor = MethodDescriptor(
+    name: "mas", summary: "Memory aware synapses: output-sensitivity importances (Aljundi et al. 2018)",
+    parameters: [Parameters.lambda.spec], needsStoredData: true,
+    build: { s in MAS(lambda: s[Parameters.lambda]) })
 }

@@ -25,7 +25,7 @@ public struct SynapticIntelligence: Strategy {
     self.damping = damping
   }
 
-  public var name: String { "si" }
+  public var descriptor: MethodDescriptor { Self.descriptor }
   public var memoryBytes: Int { 4 * (omega.count * 3 + (anchor?.center.count ?? 0) * 2) }
 
   public func save(into checkpoint: inout Checkpoint, prefix: String) {
@@ -88,4 +88,24 @@ public struct SynapticIntelligence: Strategy {
   public var importance: [Float] { anchor?.weights ?? [] }
   /// The running path integral ω of the current task.
   public var pathIntegral: [Float] { omega }
+}
+
+extension SynapticIntelligence {
+  /// The hyperparameters `si` reads.
+  public enum Parameters {
+    /// c.
+    public static let strength = Hyperparameter<Float>(
+      "si_c", default: 0.1, in: 0...1e12, "SI strength c")
+    /// ξ.
+    public static let damping = Hyperparameter<Float>(
+      "si_xi", default: 0.1, in: 1e-12...1e6, "SI damping ξ")
+  }
+
+  /// `--strategy si`.
+  public static let descriptor = MethodDescriptor(
+    name: "si", summary: "Synaptic intelligence: path-integral importances (Zenke et al. 2017)",
+    parameters: [Parameters.strength.spec, Parameters.damping.spec],
+    build: { s in
+      SynapticIntelligence(strength: s[Parameters.strength], damping: s[Parameters.damping])
+    })
 }

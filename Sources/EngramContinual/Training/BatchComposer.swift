@@ -7,8 +7,8 @@ public struct BatchSegment: Sendable, Equatable {
   public enum Source: Sendable, Equatable {
     /// The current task's new examples.
     case new
-    /// Replayed examples, tagged by the strategy that added them (e.g. "replay", "logits").
-    case replay(String)
+    /// Replayed examples, and what they are replayed for.
+    case replay(ReplayPurpose)
   }
   /// The source.
   public let source: Source
@@ -18,6 +18,15 @@ public struct BatchSegment: Sendable, Equatable {
   public let count: Int
   /// Memory slots of replayed rows (empty for new rows).
   public let slots: [Int]
+}
+
+/// Why rows were replayed, which decides the loss they enter.
+public enum ReplayPurpose: Sendable, Equatable {
+  /// For their labels: they join the base cross-entropy (ER, ER-ACE), unless a strategy that
+  /// shapes the loss weighs them itself (DER++).
+  case labels
+  /// For the logits stored with them (DER): never part of the base cross-entropy.
+  case logits
 }
 
 /// Reads stream examples into Float rows, applying each example's own task transforms.
@@ -101,7 +110,9 @@ public struct BatchComposer {
   public var remaining: Int { inputs.rows - rows }
 
   /// Appends memory rows `slots` (stored raw; transformed here by their own task).
-  public mutating func appendReplay(from memory: ReplayMemory, slots: [Int], tag: String) {
+  public mutating func appendReplay(
+    from memory: ReplayMemory, slots: [Int], purpose: ReplayPurpose
+  ) {
     let n = min(slots.count, remaining)
     guard n > 0 else { return }
     let start = rows
@@ -116,7 +127,7 @@ public struct BatchComposer {
       }
     }
     segments.append(
-      BatchSegment(source: .replay(tag), start: start, count: n, slots: Array(slots.prefix(n))))
+      BatchSegment(source: .replay(purpose), start: start, count: n, slots: Array(slots.prefix(n))))
     rows += n
   }
 }
@@ -150,9 +161,9 @@ public struct BatchView {
   public var newRows: BatchSegment { segments[0] }
   /// Total rows.
   public var rowCount: Int { inputs.rows }
-  /// Rows of the segments with this replay tag.
-  public func segment(_ tag: String) -> BatchSegment? {
-    segments.first { $0.source == .replay(tag) }
+  /// The first segment replayed for `purpose`.
+  public func segment(_ purpose: ReplayPurpose) -> BatchSegment? {
+    segments.first { $0.source == .replay(purpose) }
   }
 }
 
@@ -173,8 +184,8 @@ public struct BaseLoss {
   public var enabled = true
   /// The combination of new and replayed rows.
   public var combination: Combination = .concatenate
-  /// Replay segments that enter the cross-entropy (others, e.g. DER's logit rows, do not).
-  public var replayTags: Set<String> = ["replay"]
+  /// Whether rows replayed for their labels enter the cross-entropy (DER weighs its own).
+  public var includesReplayedLabels = true
   /// A replacement mask for the new rows (ER-ACE), else the scenario's masks.
   public var newRowsMask: [Int]? = nil
 }

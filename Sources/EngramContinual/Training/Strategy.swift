@@ -54,10 +54,8 @@ public struct TaskContext {
 /// forward → `shapeLoss` → base loss → `addLoss` → backward → `gradientsDidCompute` →
 /// optimiser → `stepDidFinish`; then `taskDidEnd`. See STYLE.md ("a strategy").
 public protocol Strategy {
-  /// The command-line name ("replay").
-  var name: String { get }
-  /// What the strategy transforms.
-  var roles: StrategyRoles { get }
+  /// What the method is: its name, hyperparameters, roles and builder (see `MethodDescriptor`).
+  var descriptor: MethodDescriptor { get }
   /// Rows the strategy may add to a batch (replay capacity), so buffers can be preallocated.
   var replayRows: Int { get }
   /// Bytes of memory the strategy keeps (buffers, anchors, Fisher …).
@@ -67,15 +65,17 @@ public protocol Strategy {
   mutating func prepare(model: Model, stream: TaskStream, batchSize: Int) throws
   /// A task begins (not called when boundaries are hidden).
   mutating func taskWillBegin(_ task: TaskContext, model: Model) throws
-  /// Adds replayed rows to the batch.
+  /// Adds replayed rows to the batch; called only for strategies that claim `.composesBatch`.
   mutating func composeBatch(_ batch: inout BatchComposer, rng: inout RandomStream)
-  /// Adjusts how the base classification loss is computed (masks, weights, or turns it off).
+  /// Adjusts how the base classification loss is computed (masks, weights, or turns it off);
+  /// called only for strategies whose roles include `.shapesLoss`.
   mutating func shapeLoss(_ loss: inout BaseLoss, batch: BatchView)
   /// Adds loss terms: values into `terms`, gradients into `terms.logitGradient` and/or
   /// `terms.parameterGradient` (which backward then adds onto).
   mutating func addLoss(_ terms: inout LossTerms, batch: BatchView, model: Model)
   /// Sees (and, with `.projectsGradient`, rewrites) the full gradient before the step.
-  mutating func gradientsDidCompute(model: Model, batch: BatchView) throws
+  mutating func gradientsDidCompute(model: Model, batch: BatchView, rng: inout RandomStream)
+    throws
   /// After the optimiser step (the gradient used is still in `model.gradients`).
   mutating func stepDidFinish(batch: BatchView, model: Model, rng: inout RandomStream)
   /// A task ends (not called when boundaries are hidden, except after the last task).
@@ -95,7 +95,10 @@ public protocol Strategy {
 }
 
 extension Strategy {
-  public var roles: StrategyRoles { [] }
+  /// The command-line name ("replay").
+  public var name: String { descriptor.name }
+  /// What the strategy transforms.
+  public var roles: StrategyRoles { descriptor.roles }
   public var replayRows: Int { 0 }
   public var memoryBytes: Int { 0 }
   public mutating func prepare(model: Model, stream: TaskStream, batchSize: Int) throws {}
@@ -103,7 +106,9 @@ extension Strategy {
   public mutating func composeBatch(_ batch: inout BatchComposer, rng: inout RandomStream) {}
   public mutating func shapeLoss(_ loss: inout BaseLoss, batch: BatchView) {}
   public mutating func addLoss(_ terms: inout LossTerms, batch: BatchView, model: Model) {}
-  public mutating func gradientsDidCompute(model: Model, batch: BatchView) throws {}
+  public mutating func gradientsDidCompute(
+    model: Model, batch: BatchView, rng: inout RandomStream
+  ) throws {}
   public mutating func stepDidFinish(batch: BatchView, model: Model, rng: inout RandomStream) {}
   public mutating func taskDidEnd(_ task: TaskContext, model: Model, rng: inout RandomStream) throws
   {}

@@ -27,7 +27,7 @@ extension Trainer {
     }
     try model.load(from: checkpoint, file: file, optimizer: optimizer)
     iteration = try requiredInts(checkpoint, "trainer.iteration").first ?? 0
-    if let words = checkpoint.words("trainer.random") { randomState = words }
+    try restoreRandomState(checkpoint.words("trainer.random"), file: file)
     for i in strategies.indices {
       try strategies[i].restore(from: checkpoint, prefix: "strategy.\(i)", model: model)
     }

@@ -3,121 +3,6 @@ import EngramNN
 import EngramRandom
 import Foundation
 
-/// Settings of the training loop shared by every strategy.
-public struct TrainerConfig: Sendable, Equatable {
-  /// New examples per step.
-  public var batchSize: Int = 128
-  /// Passes over each task's data (ignored when `iterations` is set).
-  public var epochs: Int = 1
-  /// Steps per task instead of epochs.
-  public var iterations: Int? = nil
-  /// Whether the optimiser's state is cleared when a task begins.
-  public var resetOptimizerPerTask: Bool = false
-  /// How replayed rows weigh against new rows in the base loss.
-  public var replayCombination: BaseLoss.Combination = .concatenate
-  /// Whether strategies are told where tasks begin and end (false: task-free).
-  public var boundariesVisible: Bool = true
-  /// How the learning rate changes over a task's steps.
-  public var schedule: LearningRateSchedule = .constant
-  /// Rescales the gradient to at most this L2 norm before the step (nil: never).
-  public var gradientClipNorm: Float? = nil
-
-  /// The defaults: batch 128, one epoch per task, optimiser state kept, boundaries visible.
-  public init(
-    batchSize: Int = 128, epochs: Int = 1, iterations: Int? = nil,
-    resetOptimizerPerTask: Bool = false,
-    replayCombination: BaseLoss.Combination = .concatenate, boundariesVisible: Bool = true
-  ) {
-    self.batchSize = batchSize
-    self.epochs = epochs
-    self.iterations = iterations
-    self.resetOptimizerPerTask = resetOptimizerPerTask
-    self.replayCombination = replayCombination
-    self.boundariesVisible = boundariesVisible
-  }
-
-  /// Checks the ranges.
-  /// - Throws: `TrainingError.invalidSetting`.
-  public func validate() throws {
-    guard batchSize >= 1 && batchSize <= 1_000_000 else {
-      throw TrainingError.invalidSetting(
-        name: "batch", value: "\(batchSize)", allowed: "must lie in 1…1000000")
-    }
-    guard epochs >= 1 else {
-      throw TrainingError.invalidSetting(
-        name: "epochs", value: "\(epochs)", allowed: "must be at least 1")
-    }
-    if let iterations, iterations < 1 {
-      throw TrainingError.invalidSetting(
-        name: "iterations", value: "\(iterations)", allowed: "must be at least 1")
-    }
-  }
-}
-
-/// How the learning rate moves over the steps of a task.
-public enum LearningRateSchedule: Sendable, Equatable {
-  /// The optimiser's rate throughout.
-  case constant
-  /// Cosine annealing from the optimiser's rate down to `final` over the task (GDumb's SGDR
-  /// with a single cycle).
-  case cosine(final: Float)
-
-  /// The rate at `step` (0-based) of `total`.
-  public func rate(base: Float, step: Int, of total: Int) -> Float {
-    switch self {
-    case .constant: return base
-    case .cosine(let final):
-      let progress = total > 1 ? Float(step) / Float(total - 1) : 1
-      return final + (base - final) * 0.5 * (1 + cos(.pi * progress))
-    }
-  }
-}
-
-/// Where a task's training loop stands: enough to continue it exactly after a restart.
-public struct TaskProgress: Sendable, Equatable, Codable {
-  /// The task.
-  public var task: Int
-  /// This epoch's example order.
-  public var order: [ExampleReference]
-  /// Examples of `order` already used.
-  public var position: Int
-  /// Epochs begun (1-based once training starts).
-  public var epoch = 0
-  /// Steps taken in this task.
-  public var step = 0
-  /// Loss sum and count of the current epoch.
-  public var lossSum = 0.0
-  /// Steps in `lossSum`.
-  public var lossCount = 0
-  /// Mean loss of the last finished epoch.
-  public var lastEpochLoss = 0.0
-
-  /// The state before the first step of `task`.
-  public init(task: Int, order: [ExampleReference], position: Int) {
-    self.task = task
-    self.order = order
-    self.position = position
-  }
-}
-
-/// What the trainer reports after every step.
-public struct StepReport: Sendable {
-  /// The task trained.
-  public let task: Int
-  /// Epoch within the task (1-based).
-  public let epoch: Int
-  /// Step within the task (1-based).
-  public let step: Int
-  /// Steps this task takes.
-  public let totalSteps: Int
-  /// Steps since the start of the stream.
-  public let iteration: Int
-  /// The step's total loss.
-  public let loss: Float
-  /// Whether this step ends an epoch.
-  public let endsEpoch: Bool
-}
-
 /// Owns the training step and calls the strategies' hooks around it.
 ///
 /// Per step: compose the batch (new rows, then rows strategies replay) → forward → base loss
@@ -171,6 +56,13 @@ public final class Trainer {
             first: a.name, second: b.name, role: shared.names.joined(separator: ", "))
         }
       }
+    }
+    if let combination = config.replayCombination,
+      let shaper = strategies.first(where: { $0.roles.contains(.shapesLoss) })
+    {
+      throw TrainingError.invalidSetting(
+        name: "replay_loss", value: combination.rawValue,
+        allowed: "not with \(shaper.name), which weighs the replayed rows itself; drop replay_loss")
     }
     guard stream.tasks[0].train.featureCount == model.inputWidth,
       stream.outputCount <= model.outputWidth
@@ -230,6 +122,13 @@ public final class Trainer {
     }
   }
 
+  /// Steps a task of `examples` examples takes: `iterations`, or epochs of batches (0 for no
+  /// examples).
+  public func steps(for examples: Int) -> Int {
+    guard examples > 0 else { return 0 }
+    return config.iterations ?? (examples + config.batchSize - 1) / config.batchSize * config.epochs
+  }
+
   /// Trains task `index` on `examples` (default: its view) for the configured epochs or
   /// iterations, calling `onStep` after every step; with `resuming`, continues a task from
   /// where `progress` (taken during an earlier run) left it.
@@ -246,8 +145,7 @@ public final class Trainer {
         dataset: stream.tasks[index].name, problem: "no training examples")
     }
     let n = examples.count
-    let stepsPerEpoch = (n + config.batchSize - 1) / config.batchSize
-    let totalSteps = config.iterations ?? stepsPerEpoch * config.epochs
+    let totalSteps = steps(for: n)
     var loop = resuming ?? TaskProgress(task: index, order: examples, position: n)
     guard loop.task == index, loop.order.count == n, loop.step <= totalSteps else {
       throw TrainingError.invalidSetting(
@@ -324,7 +222,9 @@ public final class Trainer {
       inputs: inputs, labels: labels, tasks: rowTasks, currentTask: task, reader: reader)
     composer.rows = n
     composer.segments = [BatchSegment(source: .new, start: 0, count: n, slots: [])]
-    for i in strategies.indices { strategies[i].composeBatch(&composer, rng: &replayDraws) }
+    for i in strategies.indices where strategies[i].roles.contains(.composesBatch) {
+      strategies[i].composeBatch(&composer, rng: &replayDraws)
+    }
     labels = composer.labels
     rowTasks = composer.tasks
     let rows = composer.rows
@@ -346,8 +246,10 @@ public final class Trainer {
             stream: stream,
             mask: mask, perExampleLoss: lossBuffer.baseAddress!)
           var base = BaseLoss()
-          base.combination = config.replayCombination
-          for i in strategies.indices { strategies[i].shapeLoss(&base, batch: view) }
+          base.combination = config.replayCombination ?? .concatenate
+          for i in strategies.indices where strategies[i].roles.contains(.shapesLoss) {
+            strategies[i].shapeLoss(&base, batch: view)
+          }
           var terms = LossTerms(logitGradient: dLogits, parameterGradient: model.gradients)
           if base.enabled {
             terms.record("cross-entropy", baseLoss(base, view: view, gradient: dLogits))
@@ -360,7 +262,7 @@ public final class Trainer {
           }
           model.backward(dLogits)
           for i in strategies.indices {
-            try strategies[i].gradientsDidCompute(model: model, batch: view)
+            try strategies[i].gradientsDidCompute(model: model, batch: view, rng: &replayDraws)
           }
           clipGradient()
           optimizer.step(parameters: model.parameters, gradients: model.gradients)
@@ -410,11 +312,7 @@ public final class Trainer {
     let c = model.outputWidth
     let newRows = view.newRows
     let replayed = view.segments.dropFirst().filter {
-      if case .replay(let tag) = $0.source {
-        return base.replayTags.contains(tag)
-      } else {
-        return false
-      }
+      $0.source == .replay(.labels) && base.includesReplayedLabels
     }
     let replayCount = replayed.reduce(0) { $0 + $1.count }
     let (newWeight, replayWeight): (Float, Float)
@@ -483,15 +381,21 @@ public final class Trainer {
   }
 
   /// The positions of the data-order and replay streams (eight words), for checkpoints.
-  var randomState: [UInt64] {
-    get { dataOrder.state + replayDraws.state }
-    set {
-      guard newValue.count == 8, let order = RandomStream(state: Array(newValue[0..<4])),
-        let replay = RandomStream(state: Array(newValue[4..<8]))
-      else { return }
-      dataOrder = order
-      replayDraws = replay
+  var randomState: [UInt64] { dataOrder.state + replayDraws.state }
+
+  /// Continues both streams from `words` (as `randomState` gave them).
+  /// - Throws: `ModelError.checkpointMismatch` when the words are not two valid stream states,
+  ///   rather than silently continuing with fresh streams.
+  func restoreRandomState(_ words: [UInt64]?, file: String) throws {
+    guard let words, words.count == 8, let order = RandomStream(state: Array(words[0..<4])),
+      let replay = RandomStream(state: Array(words[4..<8]))
+    else {
+      throw ModelError.checkpointMismatch(
+        file: file, field: "trainer.random", expected: "the positions of two random streams",
+        found: words.map { "\($0.count) words" } ?? "nothing")
     }
+    dataOrder = order
+    replayDraws = replay
   }
 
   /// Bytes the strategies keep (memories, anchors, importances).

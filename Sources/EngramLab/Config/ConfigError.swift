@@ -1,3 +1,4 @@
+import EngramContinual
 import EngramTheory
 
 /// Errors in experiment configurations; each names the key and what it accepts.
@@ -8,6 +9,10 @@ public enum ConfigError: Error, Equatable, Sendable, CustomStringConvertible {
   case invalidValue(key: String, value: String, expected: String)
   /// A file that is not YAML or cannot be read.
   case unreadable(file: String, reason: String)
+  /// A `--strategy` value that names no valid combination of methods.
+  case invalidMethods(key: String, value: String, reason: MethodSelectionError)
+  /// Two settings that cannot go together.
+  case conflict(key: String, value: String, with: String, fix: String)
 
   /// What went wrong and what to do about it.
   public var description: String {
@@ -21,6 +26,14 @@ public enum ConfigError: Error, Equatable, Sendable, CustomStringConvertible {
       return "\(key) = \(value) is not valid: expected \(expected)"
     case .unreadable(let file, let reason):
       return "\(file): \(reason)"
+    case .invalidMethods(let key, let value, let reason):
+      var hint = ""
+      if case .unknown(let name, let known) = reason, let near = nearest(to: name, in: known) {
+        hint = " (did you mean '\(near)'?)"
+      }
+      return "\(key) = \(value) is not valid: \(reason)\(hint)"
+    case .conflict(let key, let value, let other, let fix):
+      return "\(key) = \(value) cannot be used with \(other): \(fix)"
     }
   }
 }

@@ -1,3 +1,4 @@
+import EngramContinual
 /// A configuration value after parsing, before it is checked against its field.
 public enum ConfigValue: Sendable, Equatable, Encodable {
   case null
@@ -50,6 +51,8 @@ public enum ConfigKind: Sendable, Equatable {
   case double(ClosedRange<Double>)
   case string
   case choice([String])
+  /// Method names from `MethodRegistry`, one or several joined by `+`.
+  case methods
   case ints
   case doubles
   case groups
@@ -63,6 +66,8 @@ public enum ConfigKind: Sendable, Equatable {
     case .double(let r): return "a number in \(r.lowerBound)…\(r.upperBound)"
     case .string: return "text"
     case .choice(let values): return "one of \(values.joined(separator: ", "))"
+    case .methods:
+      return "one of \(MethodRegistry.names.joined(separator: ", ")), or several joined by +"
     case .ints: return "a list of whole numbers (e.g. 0,1,2)"
     case .doubles: return "a list of numbers (e.g. 0,45,90)"
     case .groups: return "class groups (e.g. 0,1;2,3 or [[0,1],[2,3]])"
@@ -93,6 +98,8 @@ public enum ConfigKind: Sendable, Equatable {
     case .choice(let values):
       guard values.contains(trimmed) else { throw fail }
       return .string(trimmed)
+    case .methods:
+      return try check(.string(trimmed), key: key, text: text)
     case .ints:
       let parts = trimmed.split(separator: ",").map { Int($0.trimmingCharacters(in: .whitespaces)) }
       guard !parts.isEmpty, parts.allSatisfy({ $0 != nil }) else { throw fail }
@@ -138,6 +145,12 @@ public enum ConfigKind: Sendable, Equatable {
     case (.choice(let values), .string(let v)):
       guard values.contains(v) else { throw fail }
       return value
+    case (.methods, .string(let v)):
+      do {
+        return .string(try StrategySelection(parsing: v).description)
+      } catch let error as MethodSelectionError {
+        throw ConfigError.invalidMethods(key: key, value: v, reason: error)
+      }
     case (.doubles, .ints(let v)): return .doubles(v.map(Double.init))
     case (.ints, .int(let v)): return .ints([v])
     case (.doubles, .int(let v)): return .doubles([Double(v)])

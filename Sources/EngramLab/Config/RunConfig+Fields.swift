@@ -20,10 +20,9 @@ public struct ConfigField: Sendable {
 extension RunConfig {
   /// Every key, in the order help lists them.
   public static let fields: [ConfigField] = [
-    choice(
-      "benchmark", ["split", "permuted", "rotated", "custom"],
-      "Task sequence: classes split into tasks, pixel permutations, rotations, or custom_tasks",
-      get: { $0.benchmark }, set: { $0.benchmark = $1 }),
+    enumField(
+      "benchmark", \.benchmark,
+      "Task sequence: classes split into tasks, pixel permutations, rotations, or custom_tasks"),
     makeField(
       "dataset", .string, "fashion-mnist, a folder of four IDX files (raw or .gz), or a CSV file",
       get: { .string($0.dataset) }, set: { if case .string(let v) = $1 { $0.dataset = v } }),
@@ -64,9 +63,7 @@ extension RunConfig {
       get: { .string($0.model) }, set: { if case .string(let v) = $1 { $0.model = v } }),
     enumField(
       "initializer", \.initializer, "kaiming-uniform (PyTorch's default) or xavier-uniform"),
-    choice(
-      "optimizer", ["sgd", "adam"], "sgd or adam", get: { $0.optimizer }, set: { $0.optimizer = $1 }
-    ),
+    enumField("optimizer", \.optimizer, "sgd or adam"),
     optionalFloat("lr", 1e-9...100, \.lr, "Learning rate (default 0.01 for sgd, 0.001 for adam)"),
     float("momentum", 0...0.9999, \.momentum, "SGD momentum"),
     float("weight_decay", 0...1, \.weightDecay, "L2 weight decay"),
@@ -80,54 +77,30 @@ extension RunConfig {
       "hide_boundaries", \.hideBoundaries,
       "Task-free: strategies are not told where tasks begin and end"),
     makeField(
-      "strategy", .string,
-      "One of \(StrategyFactory.names.joined(separator: ", ")), or several joined by + (e.g. replay+ewc)",
-      get: { .string($0.strategy) }, set: { if case .string(let v) = $1 { $0.strategy = v } }),
-    optionalInt(
-      "memory", 1...10_000_000, \.memory,
-      "Replay memory in examples (replay, der, derpp, er-ace, gdumb: 500; icarl: 2000)"),
+      "strategy", .methods,
+      "One of \(MethodRegistry.names.joined(separator: ", ")), or several joined by + (e.g. replay+ewc)",
+      get: { .string($0.strategy.description) },
+      set: { config, value in
+        if case .string(let v) = value, let s = try? StrategySelection(parsing: v) {
+          config.strategy = s
+        }
+      }),
     optionalInt(
       "memory_bytes", 1...100_000_000_000, \.memoryBytes,
       "Replay memory as a byte budget instead of examples: as many as fit (pixels, label, task, DER logits)"
     ),
+    makeField(
+      "replay_loss", .choice(BaseLoss.Combination.allCases.map(\.rawValue)),
+      "concatenate (one mean, default), sum (of means), weighted (1/t), average; not with a method that shapes the loss (er-ace, der, icarl)",
+      get: { $0.replayLoss.map { .string($0.rawValue) } ?? .null },
+      set: { config, value in
+        if case .string(let v) = value { config.replayLoss = BaseLoss.Combination(rawValue: v) } else {
+          config.replayLoss = nil
+        }
+      }),
+  ] + hyperparameterFields + [
     optionalInt(
-      "memory_per_task", 1...10_000_000, \.memoryPerTask,
-      "GEM / A-GEM examples per task (256 / 250)"),
-    optionalInt(
-      "replay_batch", 1...1_000_000, \.replayBatch,
-      "Replayed examples per step (default: the batch size)"),
-    enumField(
-      "memory_filling", \.memoryFilling,
-      "reservoir (online), class-balanced or task-balanced (at task ends)"),
-    enumField(
-      "selection", \.selection,
-      "Balanced memories: random, herding, loss-high, loss-low, uncertainty"),
-    enumField(
-      "replay_loss", \.replayLoss, "concatenate (one mean), sum (of means), weighted (1/t), average"
-    ),
-    float("ewc_lambda", 0...1e12, \.ewcLambda, "EWC λ in (λ/2)·ΣF·Δθ²"),
-    enumField("fisher", \.fisher, "EWC Fisher labels: empirical (true labels) or sampled"),
-    optionalInt(
-      "fisher_samples", 1...10_000_000, \.fisherSamples,
-      "Examples per Fisher estimate (default: all)"),
-    float("ewc_gamma", 1e-6...1, \.ewcGamma, "Online EWC decay γ"),
-    float("si_c", 0...1e12, \.siC, "SI strength c"),
-    float("si_xi", 1e-12...1e6, \.siXi, "SI damping ξ"),
-    float("mas_lambda", 0...1e12, \.masLambda, "MAS λ"),
-    float("lwf_lambda", 0...1e6, \.lwfLambda, "LwF distillation weight λ_o"),
-    float("lwf_temperature", 0.01...100, \.lwfTemperature, "LwF temperature T"),
-    enumField("kd_form", \.kdForm, "LwF distillation: cross-entropy or kl"),
-    bool(
-      "kd_squared_temperature", \.kdSquaredTemperature, "Multiply the distillation by T² (Hinton)"),
-    double("gem_margin", 0...100, \.gemMargin, "GEM margin γ (v ≥ γ)"),
-    int("agem_batch", 1...1_000_000, \.agemBatch, "A-GEM reference batch S"),
-    optionalFloat("der_alpha", 0...1e6, \.derAlpha, "DER/DER++ logit weight α (default 1.0)"),
-    optionalFloat("der_beta", 0...1e6, \.derBeta, "DER++ label weight β (default 0.5)"),
-    enumField("der_reduction", \.derReduction, "DER logit distance: mean (mammoth) or sum (paper)"),
-    enumField("ace_variant", \.aceVariant, "ER-ACE: mammoth or avalanche"),
-    int("gdumb_epochs", 1...100_000, \.gdumbEpochs, "GDumb passes over the memory per evaluation"),
-    optionalInt(
-      "eval_every", 0...100_000_000, \.evalEvery,
+      "eval_every", 1...100_000_000, \.evalEvery,
       "Continual evaluation every K iterations (min-ACC, WC-ACC, curves)"),
     int(
       "eval_subset", 1...1_000_000, \.evalSubset, "Test examples per task for continual evaluation"),
@@ -176,21 +149,12 @@ extension RunConfig {
 }
 
 // Field builders: each pairs a key with a typed property.
-private func makeField(
+func makeField(
   _ key: String, _ kind: ConfigKind, _ help: String,
   get: @escaping @Sendable (RunConfig) -> ConfigValue,
   set: @escaping @Sendable (inout RunConfig, ConfigValue) -> Void
 ) -> ConfigField {
   ConfigField(key: key, kind: kind, help: help, get: get, set: set)
-}
-
-private func choice(
-  _ key: String, _ values: [String], _ help: String, get: @escaping @Sendable (RunConfig) -> String,
-  set: @escaping @Sendable (inout RunConfig, String) -> Void
-) -> ConfigField {
-  makeField(
-    key, .choice(values), help, get: { .string(get($0)) },
-    set: { if case .string(let v) = $1 { set(&$0, v) } })
 }
 
 private func enumField<E: RawRepresentable & CaseIterable & Sendable>(

@@ -18,16 +18,16 @@ extension RunConfig {
   public func makeStream(
     data: TrainTestData, load: (String) throws -> TrainTestData = RunConfig.onlyOwnDataset
   ) throws -> TaskStream {
-    if self.benchmark != "custom", customTasks != nil {
+    if self.benchmark != .custom, customTasks != nil {
       throw ConfigError.invalidValue(
-        key: "benchmark", value: self.benchmark,
+        key: "benchmark", value: self.benchmark.rawValue,
         expected: "custom when custom_tasks is given (or drop custom_tasks)")
     }
     let streams = RandomStreams(seed: seed)
     let benchmark: Benchmark
     var sources = [data]
     switch self.benchmark {
-    case "custom":
+    case .custom:
       guard let customTasks, !customTasks.isEmpty else {
         throw ConfigError.invalidValue(
           key: "custom_tasks", value: "none",
@@ -47,11 +47,11 @@ extension RunConfig {
             permute: task.permute))
       }
       benchmark = .custom(tasks)
-    case "permuted":
+    case .permuted:
       benchmark = .permuted(tasks: tasks, permuteFirst: permuteFirst)
-    case "rotated":
+    case .rotated:
       benchmark = .rotated(angles: angles ?? (0..<tasks).map { Double($0) * 180 / Double(tasks) })
-    default:
+    case .split:
       benchmark =
         try groups.map { .split(groups: $0) }
         ?? Benchmark.split(classCount: data.train.classCount, tasks: tasks, order: classOrder)
@@ -71,10 +71,11 @@ extension RunConfig {
   public func makePlan(
     data: TrainTestData, load: (String) throws -> TrainTestData = RunConfig.onlyOwnDataset
   ) throws -> ExperimentPlan {
+    try validate()
     let stream = try makeStream(data: data, load: load)
     let architecture = try Architecture(parsing: model)
     let optimizerSpec: OptimizerSpec =
-      optimizer == "adam"
+      optimizer == .adam
       ? .adam(learningRate: effectiveLearningRate, weightDecay: weightDecay)
       : .sgd(learningRate: effectiveLearningRate, momentum: momentum, weightDecay: weightDecay)
     let trainer = TrainerConfig(
@@ -83,39 +84,10 @@ extension RunConfig {
       replayCombination: replayLoss, boundariesVisible: !hideBoundaries)
     var plan = ExperimentPlan(
       stream: stream, architecture: architecture, optimizer: optimizerSpec, trainer: trainer,
-      strategies: try StrategyFactory.make(try withMemoryBudget(stream: stream)),
+      strategies: try strategy.make(try methodSettings(for: stream)),
       evaluateEvery: evalEvery, computeReferences: fwt, seed: seed)
     plan.initializer = initializer
     plan.evaluationSubset = evalSubset
     return plan
-  }
-
-  /// This configuration with `memory_bytes` turned into example counts for `stream`: the
-  /// largest memory whose buffers (ReplayMemory.byteCount) fit the budget; GEM and A-GEM
-  /// split it evenly over the tasks.
-  /// - Throws: `ConfigError.invalidValue` when both budgets are given or not one example fits.
-  public func withMemoryBudget(stream: TaskStream) throws -> RunConfig {
-    guard let budget = memoryBytes else { return self }
-    guard memory == nil, memoryPerTask == nil else {
-      throw ConfigError.invalidValue(
-        key: "memory_bytes", value: "\(budget)",
-        expected: "either memory_bytes or memory / memory_per_task, not both")
-    }
-    let names = strategy.split(separator: "+").map { $0.trimmingCharacters(in: .whitespaces) }
-    let logits = names.contains { $0 == "der" || $0 == "derpp" } ? stream.outputCount : 0
-    let perExample = ReplayMemory(capacity: 1, stream: stream, logitWidth: logits).byteCount
-    var copy = self
-    copy.memory = budget / perExample
-    copy.memoryPerTask = budget / perExample / stream.tasks.count
-    guard copy.memoryPerTask! >= 1 || !names.contains(where: { $0 == "gem" || $0 == "agem" }),
-      copy.memory! >= 1
-    else {
-      throw ConfigError.invalidValue(
-        key: "memory_bytes", value: "\(budget)",
-        expected:
-          "room for at least one example (\(perExample) bytes each here\(names.contains { $0 == "gem" || $0 == "agem" } ? ", per task" : ""))"
-      )
-    }
-    return copy
   }
 }

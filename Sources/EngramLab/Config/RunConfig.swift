@@ -8,11 +8,11 @@ import Foundation
 /// SGD lr 0.01 momentum 0.9, batch 128, one epoch per task.
 ///
 /// Keys are the same in YAML (snake_case) and on the command line (`--kebab-case`); `fields`
-/// describes each once. Strategy hyperparameters default to the values in
-/// reference/methods.md (nil here means "the strategy's documented default").
+/// describes each once. Method hyperparameters are not fields of their own: each method's
+/// descriptor declares them (`MethodRegistry`), and `method` holds the values set.
 public struct RunConfig: Equatable, Sendable {
   // The stream.
-  public var benchmark = "split"
+  public var benchmark: BenchmarkKind = .split
   public var dataset = "fashion-mnist"
   public var scenario: Scenario = .class
   public var tasks = 5
@@ -27,7 +27,7 @@ public struct RunConfig: Equatable, Sendable {
   // The network and its training.
   public var model = "mlp:400,400"
   public var initializer: Initializer = .kaimingUniform
-  public var optimizer = "sgd"
+  public var optimizer: OptimizerKind = .sgd
   public var lr: Float? = nil
   public var momentum: Float = 0.9
   public var weightDecay: Float = 0
@@ -36,33 +36,14 @@ public struct RunConfig: Equatable, Sendable {
   public var iterations: Int? = nil
   public var resetOptimizer = false
   public var hideBoundaries = false
-  // The strategy.
-  public var strategy = "naive"
-  public var memory: Int? = nil
+  // The method: which strategies, and the hyperparameters set for them.
+  public var strategy: StrategySelection = .naive
+  public var method = MethodSettings()
+  /// Replay memory as a byte budget, turned into each method's example count for the stream.
   public var memoryBytes: Int? = nil
-  public var memoryPerTask: Int? = nil
-  public var replayBatch: Int? = nil
-  public var memoryFilling: ExperienceReplay.Filling = .reservoir
-  public var selection: SelectionPolicy = .random
-  public var replayLoss: BaseLoss.Combination = .concatenate
-  public var ewcLambda: Float = 100
-  public var fisher: EWC.FisherLabels = .empirical
-  public var fisherSamples: Int? = nil
-  public var ewcGamma: Float = 1
-  public var siC: Float = 0.1
-  public var siXi: Float = 0.1
-  public var masLambda: Float = 0.1
-  public var lwfLambda: Float = 1
-  public var lwfTemperature: Float = 2
-  public var kdForm: Distillation.Form = .crossEntropy
-  public var kdSquaredTemperature = false
-  public var gemMargin = 0.5
-  public var agemBatch = 256
-  public var derAlpha: Float? = nil
-  public var derBeta: Float? = nil
-  public var derReduction: DarkExperienceReplay.Reduction = .mean
-  public var aceVariant: ERACE.Variant = .mammoth
-  public var gdumbEpochs = 128
+  /// How replayed rows weigh against new rows (nil: concatenate; refused next to a method
+  /// that shapes the loss itself).
+  public var replayLoss: BaseLoss.Combination? = nil
   // Evaluation and the run.
   public var evalEvery: Int? = nil
   public var evalSubset = 1000
@@ -74,5 +55,25 @@ public struct RunConfig: Equatable, Sendable {
   public init() {}
 
   /// The learning rate in effect (0.01 for SGD, 0.001 for Adam unless set).
-  public var effectiveLearningRate: Float { lr ?? (optimizer == "adam" ? 0.001 : 0.01) }
+  public var effectiveLearningRate: Float { lr ?? (optimizer == .adam ? 0.001 : 0.01) }
+}
+
+/// The task sequences `benchmark` names.
+public enum BenchmarkKind: String, Sendable, CaseIterable {
+  /// Classes split into tasks.
+  case split
+  /// Pixel permutations.
+  case permuted
+  /// Rotations.
+  case rotated
+  /// The tasks of `custom_tasks`.
+  case custom
+}
+
+/// The optimisers `optimizer` names.
+public enum OptimizerKind: String, Sendable, CaseIterable {
+  /// SGD with momentum.
+  case sgd
+  /// Adam.
+  case adam
 }

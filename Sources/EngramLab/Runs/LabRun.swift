@@ -67,10 +67,7 @@ public enum LabRun {
     _ config: RunConfig, options: RunOptions,
     observer: (ExperimentEvent) -> Void = { _ in }
   ) throws -> RunOutcome {
-    if let folder = options.checkpointDirectory {
-      try prepareFolder(folder, config: config)
-    }
-    return try start(config, options: options, resume: nil, observer: observer)
+    try start(config, options: options, resume: nil, observer: observer)
   }
 
   /// Continues the run whose checkpoint folder is `folder`; a run killed before its first
@@ -129,13 +126,19 @@ public enum LabRun {
     _ config: RunConfig, options: RunOptions, resume: Checkpoint?,
     observer: (ExperimentEvent) -> Void
   ) throws -> RunOutcome {
+    // Everything that can be checked is checked before anything is written: the settings,
+    // the data, the stream, the model and the strategies' preparation.
     BLASThreads.set(config.threads)
     let data = try DatasetResolver.load(config.dataset, seed: config.seed)
     let seed = config.seed
     let plan = try config.makePlan(data: data) { try DatasetResolver.load($0, seed: seed) }
+    let experiment = try ContinualExperiment(plan: plan)
     let store = try options.storePath.map { try ResultsStore(path: $0) }
+    if resume == nil, let folder = options.checkpointDirectory {
+      try prepareFolder(folder, config: config)
+    }
     var record = RunRecord(
-      kind: .network, status: .running, runKey: config.runKey, label: config.strategy,
+      kind: .network, status: .running, runKey: config.runKey, label: config.strategy.description,
       seed: config.seed, config: config.json, sweepID: options.sweepID,
       sweepIndex: options.sweepIndex)
     let idFile = options.checkpointDirectory?.appendingPathComponent("run-id")
@@ -150,28 +153,28 @@ public enum LabRun {
     }
     if id == nil, let store {
       id = try store.insert(record)
-      if let idFile, let id { try writeAtomically("\(id)\n", to: idFile) }
     }
     let checkpointing = options.checkpointDirectory.map {
       ExperimentCheckpointing(
         file: $0.appendingPathComponent("run.ckpt"), every: options.checkpointEvery,
         fingerprint: config.json, resume: resume)
     }
+    // From here on the row exists: any failure marks it failed, with the message.
     do {
-      let result = try ContinualExperiment(plan: plan).run(
-        observer: observer, checkpointing: checkpointing)
+      if let idFile, let id { try writeAtomically("\(id)\n", to: idFile) }
+      let result = try experiment.run(observer: observer, checkpointing: checkpointing)
       record.status = .complete
       record.result = result
       record.finishedAt = Date()
       try finish(record, id: id, store: store, folder: options.checkpointDirectory)
       return RunOutcome(id: id, record: record, result: result)
-    } catch let interrupted as InterruptedExperiment {
+    } catch {
       record.status = .failed
-      record.result = interrupted.partial
-      record.message = "\(interrupted)"
+      record.result = (error as? InterruptedExperiment)?.partial
+      record.message = "\(error)"
       record.finishedAt = Date()
       try finish(record, id: id, store: store, folder: options.checkpointDirectory)
-      throw FailedRun(underlying: interrupted, record: record, id: id)
+      throw FailedRun(underlying: error, record: record, id: id)
     }
   }
 

@@ -11,9 +11,9 @@ public enum NetworkReplayStudy {
   public static func paperProtocol(dataset: String) -> RunConfig {
     var config = RunConfig()
     config.dataset = dataset
-    config.benchmark = "custom"
+    config.benchmark = .custom
     config.model = "mlp:256,256"
-    config.optimizer = "adam"
+    config.optimizer = .adam
     config.lr = 0.001
     config.batch = 32
     config.epochs = 3
@@ -86,7 +86,7 @@ public enum NetworkReplayStudy {
     let stream = design.stream
     var notes = [
       "\(seeds.count) paired seeds; per seed the earlier task(s) are trained once and every arm continues from a copy with the same data order.",
-      "Protocol: \(config.model), \(config.optimizer) lr \(config.effectiveLearningRate), batch \(config.batch), \(config.epochs) epoch(s) per task, optimiser reset per task, replay weight = new-data weight (\(config.replayLoss.rawValue)).",
+      "Protocol: \(config.model), \(config.optimizer.rawValue) lr \(config.effectiveLearningRate), batch \(config.batch), \(config.epochs) epoch(s) per task, optimiser reset per task, replay weight = new-data weight (\((config.replayLoss ?? .concatenate).rawValue)).",
       "Sequence: " + stream.tasks.map(\.name).joined(separator: " → ")
         + (withinTaskOutputs && stream.scenario == .class
           ? "; each earlier task is judged among its own outputs." : "."),

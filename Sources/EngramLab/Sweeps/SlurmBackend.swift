@@ -244,7 +244,7 @@ extension SlurmBackend {
       let config = try? folder.runConfig(index)
       let record = RunRecord(
         kind: .network, status: .failed, runKey: config?.runKey ?? "",
-        label: config?.strategy ?? "",
+        label: config?.strategy.description ?? "",
         seed: config?.seed ?? 0, config: config?.json ?? "{}", finishedAt: Date(),
         message: "\(error)", sweepID: manifest.sweepID, sweepIndex: index)
       try writeAtomically(try ResultsStore.json(record), to: folder.result(index))

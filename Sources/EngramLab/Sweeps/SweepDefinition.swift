@@ -179,10 +179,10 @@ public struct SweepDefinition: Sendable {
     }
     for (i, run) in runs.enumerated() {
       do {
-        _ = try StrategyFactory.make(run)
+        try run.validate()
       } catch let error as ConfigError {
         throw ConfigError.invalidValue(
-          key: "run \(i) of \(file)", value: run.strategy, expected: "\(error)")
+          key: "run \(i) of \(file)", value: run.strategy.description, expected: "\(error)")
       }
     }
     return SweepDefinition(

@@ -60,20 +60,20 @@ struct Demo: ParsableCommand {
       var base = RunConfig()
       base.dataset = dataset
       base.classOutputs = .all
-      let strategies = ["naive", "replay", "ewc", "er-ace"].flatMap { strategy in
-        (0..<seeds).map { seed -> RunConfig in
+      let strategies = try ["naive", "replay", "ewc", "er-ace"].flatMap { strategy in
+        try (0..<seeds).map { seed -> RunConfig in
           var config = base
-          config.strategy = strategy
+          config.strategy = try StrategySelection(parsing: strategy)
           config.seed = UInt64(seed)
           config.evalEvery = 10
           return config
         }
       }
-      let sizes = [20, 100, 500, 2000].flatMap { memory in
-        (0..<seeds).map { seed -> RunConfig in
+      let sizes = try [20, 100, 500, 2000].flatMap { memory in
+        try (0..<seeds).map { seed -> RunConfig in
           var config = base
-          config.strategy = "replay"
-          config.memory = memory
+          config.strategy = try StrategySelection(parsing: "replay")
+          config.method.set("memory", .int(memory))
           config.seed = UInt64(seed)
           return config
         }

@@ -72,7 +72,7 @@ struct RunReport: Encodable {
     let n = r.taskCount
     var lines: [String] = []
     lines.append(
-      "\(config.strategy) on \(config.benchmark) \(config.dataset), \(config.scenario.rawValue)-incremental, \(n) tasks"
+      "\(config.strategy) on \(config.benchmark.rawValue) \(config.dataset), \(config.scenario.rawValue)-incremental, \(n) tasks"
     )
     var matrix = TextTable(["after task"] + (1...max(1, n)).map { "task \($0)" })
     let offset = r.rows.count == n ? 0 : n - r.rows.count
