@@ -73,6 +73,8 @@ let package = Package(
       ]),
     .testTarget(
       name: "EngramCLITests",
-      dependencies: ["engram", "EngramTestSupport", "EngramData", "EngramNN", "EngramRandom"]),
+      dependencies: [
+        "engram", "EngramTestSupport", "EngramData", "EngramNN", "EngramRandom", "EngramLab",
+      ]),
   ]
 )

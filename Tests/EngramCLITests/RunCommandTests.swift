@@ -1,4 +1,5 @@
 import EngramData
+import EngramLab
 import EngramTestSupport
 import Foundation
 import Testing
@@ -74,17 +75,42 @@ struct RunCommandTests {
         ["--strategy", "replay", "--memory", "5000"],
         "error: memory = 5000 is out of range: must lie in 1…1000"
       ),
-      (["--eval-every", "0"], "error: eval-every = 0 is out of range: must be at least 1"),
+      (
+        ["--eval-every", "0"],
+        "error: eval_every = 0 is not valid: expected a whole number in 1…100000000"
+      ),
       (["--ewc-lamda", "3"], "error: unknown key '--ewc-lamda' (did you mean '--ewc-lambda'?)"),
       (
         ["--strategy", "replay+der"],
-        "error: replay and der cannot be combined: both composes the batch; choose one of them"
+        "error: strategy = replay+der is not valid: replay and der cannot be combined: both composes the batch; choose one of them"
       ),
+      (
+        ["--strategy", "der+icarl"],
+        "error: strategy = der+icarl is not valid: der and icarl cannot be combined: both shapes the loss"
+      ),
+      (
+        ["--strategy", "er-ace", "--replay-loss", "sum"],
+        "error: replay_loss = sum cannot be used with strategy er-ace: er-ace weighs replayed rows itself; drop replay_loss"
+      ),
+      (["--strategy", ""], "error: strategy =  is not valid: '' holds an empty strategy name"),
+      (["--strategy", "replay+replay"], "error: strategy = replay+replay is not valid: 'replay' is named twice"),
     ])
   func badInput(arguments: [String], message: String) throws {
-    let result = try CLI.run(["run", "--dataset", try slice()] + arguments)
+    let folder = FileManager.default.temporaryDirectory.appendingPathComponent(
+      "engram-bad-\(UUID().uuidString)")
+    defer { try? FileManager.default.removeItem(at: folder) }
+    let store = folder.appendingPathComponent("results.sqlite").path
+    let checkpoints = folder.appendingPathComponent("ckpt").path
+    let result = try CLI.run(
+      ["run", "--dataset", try slice(), "--store", store, "--checkpoint-dir", checkpoints]
+        + arguments)
     #expect(result.status == 1)
     #expect(result.stderr.hasPrefix(message), "got \(result.stderr)")
+    // Refused before anything is written: no run row left `running`, no checkpoint folder.
+    if FileManager.default.fileExists(atPath: store) {
+      #expect(try ResultsStore(path: store).summaries().isEmpty)
+    }
+    #expect(!FileManager.default.fileExists(atPath: checkpoints))
   }
 
   @Test("a diverging run stops with a message, keeps the rows it finished, and exits 1")

@@ -82,6 +82,7 @@ public struct StrategySelection: Sendable, Equatable, CustomStringConvertible {
     }
     var methods: [MethodDescriptor] = []
     for name in names {
+      guard !name.isEmpty else { throw MethodSelectionError.empty(text) }
       if name == MethodDescriptor.naive.name {
         guard names.count == 1 else { throw MethodSelectionError.naiveComposed(text) }
         continue
@@ -133,6 +134,8 @@ public struct StrategySelection: Sendable, Equatable, CustomStringConvertible {
 public enum MethodSelectionError: Error, Equatable, Sendable, CustomStringConvertible {
   /// A name no method has.
   case unknown(name: String, known: [String])
+  /// An empty name (`--strategy ''`, `a+`).
+  case empty(String)
   /// A method named twice.
   case repeated(String)
   /// naive composed with other methods.
@@ -145,6 +148,8 @@ public enum MethodSelectionError: Error, Equatable, Sendable, CustomStringConver
     case .unknown(let name, let known):
       return
         "'\(name)' is not a strategy; expected one of \(known.joined(separator: ", ")), or several joined by +"
+    case .empty(let text):
+      return "'\(text)' holds an empty strategy name; name one (naive for none)"
     case .repeated(let name): return "'\(name)' is named twice; name each strategy once"
     case .naiveComposed(let text):
       return "'\(text)': naive means no strategy and cannot be combined; drop naive"

@@ -27,11 +27,7 @@ public enum ConfigError: Error, Equatable, Sendable, CustomStringConvertible {
     case .unreadable(let file, let reason):
       return "\(file): \(reason)"
     case .invalidMethods(let key, let value, let reason):
-      var hint = ""
-      if case .unknown(let name, let known) = reason, let near = nearest(to: name, in: known) {
-        hint = " (did you mean '\(near)'?)"
-      }
-      return "\(key) = \(value) is not valid: \(reason)\(hint)"
+      return "\(key) = \(value) is not valid: \(reason)"
     case .conflict(let key, let value, let other, let fix):
       return "\(key) = \(value) cannot be used with \(other): \(fix)"
     }

@@ -1,4 +1,5 @@
 import EngramContinual
+import EngramTheory
 /// A configuration value after parsing, before it is checked against its field.
 public enum ConfigValue: Sendable, Equatable, Encodable {
   case null
@@ -148,6 +149,9 @@ public enum ConfigKind: Sendable, Equatable {
     case (.methods, .string(let v)):
       do {
         return .string(try StrategySelection(parsing: v).description)
+      } catch MethodSelectionError.unknown(let name, let known) {
+        let hint = nearest(to: name, in: known).map { " (did you mean '\($0)'?)" } ?? ""
+        throw ConfigError.invalidValue(key: key, value: name + hint, expected: expected)
       } catch let error as MethodSelectionError {
         throw ConfigError.invalidMethods(key: key, value: v, reason: error)
       }

@@ -15,7 +15,13 @@ extension RunConfig {
           let defaults = Set(specs.map(\.spec.defaultValue))
           return defaults.count == 1 ? defaults.first.flatMap { $0.map(ConfigValue.init) } ?? .null : .null
         },
-        set: { config, value in config.method.set(key, HyperparameterValue(value)) })
+        set: { config, value in
+          // A value equal to the one default every reading method shares is no setting at
+          // all, so a configuration reads back from its JSON unchanged.
+          let value = HyperparameterValue(value)
+          let defaults = Set(specs.map(\.spec.defaultValue))
+          config.method.set(key, defaults == [value] ? nil : value)
+        })
     }
   }
 
