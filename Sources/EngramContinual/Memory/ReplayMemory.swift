@@ -1,4 +1,5 @@
 import EngramData
+import EngramNN
 import EngramRandom
 
 /// A fixed-capacity store of examples for replay, in preallocated buffers.
@@ -215,5 +216,17 @@ public final class ReplayMemory {
   /// Filled slots per label.
   public var slotsByLabel: [Int32: [Int]] {
     Dictionary(grouping: occupied, by: { labels[$0] })
+  }
+}
+
+extension ReplayMemory {
+  /// Copies the logits stored with `slots` into the first rows of `rows` (DER, SER).
+  func copyLogits(_ slots: [Int], into rows: Tensor) {
+    let c = logitWidth
+    logits.withUnsafeBufferPointer { stored in
+      for (r, slot) in slots.enumerated() {
+        (rows.pointer + r * c).update(from: stored.baseAddress! + slot * c, count: c)
+      }
+    }
   }
 }

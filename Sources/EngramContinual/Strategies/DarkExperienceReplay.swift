@@ -87,11 +87,7 @@ public struct DarkExperienceReplay: Strategy {
     guard let memory else { return }
     let c = model.outputWidth
     if let segment = batch.segment(.logits) {
-      for (r, slot) in segment.slots.enumerated() {
-        memory.logits.withUnsafeBufferPointer {
-          (stored.pointer + r * c).update(from: $0.baseAddress! + slot * c, count: c)
-        }
-      }
+      memory.copyLogits(segment.slots, into: stored)
       let targets = stored.prefix(rows: segment.count)
       let outputs = batch.logits.rows(segment.start, count: segment.count)
       let scale: Float = reduction == .mean ? 1 : Float(c)
