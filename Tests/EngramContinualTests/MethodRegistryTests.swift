@@ -73,8 +73,9 @@ struct MethodRegistryTests {
 
   @Test("the learner's allow-list is the methods that need no stored task data")
   func learnerAllowList() throws {
-    #expect(
-      ContinualLearner.supportedMethods.map(\.name) == ["replay", "si", "lwf", "der", "derpp", "er-ace"])
+    let supported = Set(ContinualLearner.supportedMethods.map(\.name))
+    #expect(Set(["replay", "si", "lwf", "der", "derpp", "er-ace"]).isSubset(of: supported))
+    #expect(supported.isDisjoint(with: ["naive", "joint", "ewc", "mas", "gem", "agem", "icarl", "gdumb"]))
     for method in MethodRegistry.all where method.build != nil {
       let strategies = try StrategySelection(parsing: method.name).make(MethodSettings())
       let accepted =
