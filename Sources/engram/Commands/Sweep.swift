@@ -20,7 +20,7 @@ struct SweepStart: ParsableCommand {
     abstract: "Run every configuration of a sweep file not already complete in the store.",
     discussion: """
       A sweep file (YAML) has name:, base: (or config: FILE), grid: (key: [values], every \
-      combination), list: (explicit variants) and seeds: (a count or a list); see README. \
+      combination), list: (explicit variants) and seeds: (a count or a list); see docs/lab.md. \
       Runs whose settings are already complete in the store are skipped, so re-running a \
       sweep finishes what is missing. --backend local runs --workers processes at once; \
       --backend slurm submits an sbatch --array job (collect results with engram sweep collect).
