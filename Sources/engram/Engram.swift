@@ -8,7 +8,8 @@ struct Engram: ParsableCommand {
     commandName: "engram",
     abstract: "Continual learning, measured: exact replay theory, networks, studies.",
     subcommands: [
-      Demo.self, Run.self, Runs.self, Sweep.self, ReportCommand.self, Train.self, Theory.self,
+      Demo.self, Run.self, Strategies.self, Runs.self, Sweep.self, ReportCommand.self, Train.self,
+      Theory.self,
       ReplayStudyCommand.self, ReplayAdviceCommand.self,
     ])
 }
