@@ -160,7 +160,7 @@ public final class ContinualLearner {
     checkpoint.metadata["learner.task"] = "\(task)"
     checkpoint.metadata["learner.started"] = "\(started)"
     checkpoint.metadata["learner.seed"] = "\(seed)"
-    trainer.save(into: &checkpoint)
+    try trainer.save(into: &checkpoint)
     try CheckpointFile.write(checkpoint, to: url)
   }
 

@@ -133,12 +133,44 @@ struct TrainerRoleTests {
     let trainer = try makeTrainer(stream, epochs: 1)
     try trainer.train(task: 0)
     var checkpoint = Checkpoint()
-    trainer.save(into: &checkpoint)
+    try trainer.save(into: &checkpoint)
     checkpoint.sections["trainer.random"] = nil
     let fresh = try makeTrainer(stream, epochs: 1)
     #expect(throws: ModelError.self) { try fresh.restore(from: checkpoint, file: "run.ckpt") }
     checkpoint.setWords([1, 2, 3], for: "trainer.random")
     #expect(throws: ModelError.self) { try fresh.restore(from: checkpoint, file: "run.ckpt") }
+  }
+
+  @Test("every stateful strategy refuses a checkpoint without its state, or with another's")
+  func missingStrategyState() throws {
+    let stream = try twoTaskStream()
+    for method in MethodRegistry.all where method.build != nil {
+      var settings = MethodSettings()
+      for key in ["memory", "memory_per_task"] where method.reads(key) {
+        settings.set(key, .int(40))
+      }
+      let make = { try StrategySelection(parsing: method.name).make(settings) }
+      let trainer = try makeTrainer(stream, epochs: 1, strategies: try make())
+      try trainer.beginTask(0)
+      try trainer.train(task: 0)
+      try trainer.endTask(0)
+      var checkpoint = Checkpoint()
+      try trainer.save(into: &checkpoint)
+      let restored = try makeTrainer(stream, epochs: 1, strategies: try make())
+      try restored.restore(from: checkpoint, file: "run.ckpt")
+      guard checkpoint.sections["strategy.0.state"] != nil else { continue }  // stateless
+      var damaged = checkpoint
+      damaged.sections["strategy.0.state"] = nil
+      #expect(throws: ModelError.self, "\(method.name)") {
+        try makeTrainer(stream, epochs: 1, strategies: try make()).restore(
+          from: damaged, file: "run.ckpt")
+      }
+      damaged.sections["strategy.0.state"] = [1, 2, 3]
+      #expect(throws: ModelError.self, "\(method.name)") {
+        try makeTrainer(stream, epochs: 1, strategies: try make()).restore(
+          from: damaged, file: "run.ckpt")
+      }
+    }
   }
 }
 

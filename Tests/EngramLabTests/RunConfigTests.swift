@@ -80,7 +80,7 @@ struct RunConfigTests {
     } catch {
       #expect(
         "\(error)"
-          == "strategy = replai (did you mean 'replay'?) is not valid: expected one of naive, joint, cumulative, replay, gem, agem, ewc, online-ewc, si, mas, lwf, icarl, gdumb, der, derpp, er-ace, or several joined by +"
+          == "strategy = replai (did you mean 'replay'?) is not valid: expected one of \(MethodRegistry.names.joined(separator: ", ")), or several joined by +"
       )
     }
     #expect(config.strategy == .naive)

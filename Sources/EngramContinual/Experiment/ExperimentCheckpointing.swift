@@ -49,7 +49,7 @@ public struct ExperimentCheckpointing {
 
   func save(_ state: ExperimentState, trainer: Trainer) throws {
     var checkpoint = Checkpoint()
-    trainer.save(into: &checkpoint)
+    try trainer.save(into: &checkpoint)
     checkpoint.metadata["experiment.version"] = Self.version
     checkpoint.metadata["experiment.fingerprint"] = fingerprint
     let encoder = JSONEncoder()

@@ -8,7 +8,7 @@ import EngramRandom
 /// the step uses g − (⟨g, g_ref⟩/⟨g_ref, g_ref⟩)·g_ref, over the whole flattened gradient,
 /// before momentum. Memory: `memoryPerTask` random examples of each task, chosen at its end.
 /// Defaults 250 per task, S = 256 (reference/methods.md §3.2, O7).
-public struct AGEM: Strategy {
+public struct AGEM: StatefulStrategy {
   /// Examples kept per task.
   public let memoryPerTask: Int
   /// S, the reference batch.
@@ -27,12 +27,11 @@ public struct AGEM: Strategy {
   public var descriptor: MethodDescriptor { Self.descriptor }
   public var memoryBytes: Int { memory?.byteCount ?? 0 }
 
-  public func save(into checkpoint: inout Checkpoint, prefix: String) {
-    memory?.save(into: &checkpoint, prefix: "\(prefix).memory")
-  }
+  /// The pooled memory.
+  public var state: ReplayMemory.State? { memory?.state }
 
-  public mutating func restore(from checkpoint: Checkpoint, prefix: String, model: Model) throws {
-    try memory?.restore(from: checkpoint, prefix: "\(prefix).memory")
+  public mutating func restore(_ state: ReplayMemory.State?, model: Model) throws {
+    if let state { try memory?.restore(state) }
   }
 
   public mutating func prepare(model: Model, stream: TaskStream, batchSize: Int) throws {

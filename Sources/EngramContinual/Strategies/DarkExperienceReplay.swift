@@ -10,7 +10,7 @@ import EngramRandom
 /// is the mean over logits by default (mammoth, whose α values are the defaults: M = 500 → DER
 /// α = 1.0; DER++ α = 1.0, β = 0.5); `.sum` is the paper's squared norm, C times larger.
 /// See reference/methods.md §5.3 (oracle O9).
-public struct DarkExperienceReplay: Strategy {
+public struct DarkExperienceReplay: StatefulStrategy {
   /// How the logit distance is reduced over logits.
   public enum Reduction: String, Sendable, CaseIterable, Codable {
     /// Mean over logits (mammoth).
@@ -51,14 +51,17 @@ public struct DarkExperienceReplay: Strategy {
   public var replayRows: Int { beta > 0 ? 2 * rows : rows }
   public var memoryBytes: Int { memory?.byteCount ?? 0 }
 
-  public func save(into checkpoint: inout Checkpoint, prefix: String) {
-    memory?.save(into: &checkpoint, prefix: "\(prefix).memory")
-    checkpoint.setInts([sampler.seen], for: "\(prefix).seen")
+  /// The memory (with logits) and the reservoir's count.
+  public struct State: Codable, Sendable {
+    var memory: ReplayMemory.State?
+    var seen: Int
   }
 
-  public mutating func restore(from checkpoint: Checkpoint, prefix: String, model: Model) throws {
-    try memory?.restore(from: checkpoint, prefix: "\(prefix).memory")
-    sampler.restore(seen: try requiredInts(checkpoint, "\(prefix).seen").first ?? 0)
+  public var state: State { State(memory: memory?.state, seen: sampler.seen) }
+
+  public mutating func restore(_ state: State, model: Model) throws {
+    if let saved = state.memory { try memory?.restore(saved) }
+    sampler.restore(seen: state.seen)
   }
 
   public mutating func prepare(model: Model, stream: TaskStream, batchSize: Int) throws {

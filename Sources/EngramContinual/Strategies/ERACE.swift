@@ -9,7 +9,7 @@ import EngramRandom
 /// and absent from the incoming batch, and sum the two terms. `avalanche`: keep only the
 /// classes present in the incoming batch, and average the two terms. The memory is a reservoir
 /// as in ER. See reference/methods.md §5.4 (oracle O9).
-public struct ERACE: Strategy {
+public struct ERACE: StatefulStrategy {
   /// Which mask and weighting.
   public enum Variant: String, Sendable, CaseIterable, Codable {
     /// Mask seen-but-absent classes; sum the terms.
@@ -39,14 +39,17 @@ public struct ERACE: Strategy {
   public var replayRows: Int { replay.replayRows }
   public var memoryBytes: Int { replay.memoryBytes }
 
-  public func save(into checkpoint: inout Checkpoint, prefix: String) {
-    replay.save(into: &checkpoint, prefix: prefix)
-    checkpoint.setInts(seen.sorted(), for: "\(prefix).classes")
+  /// ER's state and the classes seen so far.
+  public struct State: Codable, Sendable {
+    var replay: ExperienceReplay.State
+    var seen: Set<Int>
   }
 
-  public mutating func restore(from checkpoint: Checkpoint, prefix: String, model: Model) throws {
-    try replay.restore(from: checkpoint, prefix: prefix, model: model)
-    seen = Set(try requiredInts(checkpoint, "\(prefix).classes"))
+  public var state: State { State(replay: replay.state, seen: seen) }
+
+  public mutating func restore(_ state: State, model: Model) throws {
+    try replay.restore(state.replay, model: model)
+    seen = state.seen
   }
 
   public mutating func prepare(model: Model, stream: TaskStream, batchSize: Int) throws {

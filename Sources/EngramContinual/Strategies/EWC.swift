@@ -12,7 +12,7 @@ import EngramRandom
 /// (sampled) — over the units active for the task. The λ/2 convention follows the paper; λ is
 /// not portable across libraries (reference/methods.md §4.1–4.2, §9): default 100, van de
 /// Ven's Permuted MNIST value; tune it on a log grid.
-public struct EWC: Strategy {
+public struct EWC: StatefulStrategy {
   /// Which labels the Fisher's log-likelihood uses.
   public enum FisherLabels: String, Sendable, CaseIterable, Codable {
     /// The true labels (empirical Fisher).
@@ -54,23 +54,11 @@ public struct EWC: Strategy {
   }
   public var memoryBytes: Int { anchors.reduce(0) { $0 + 8 * $1.center.count } }
 
-  public func save(into checkpoint: inout Checkpoint, prefix: String) {
-    checkpoint.setInts([anchors.count], for: "\(prefix).anchors")
-    for (k, anchor) in anchors.enumerated() {
-      checkpoint.setFloats(anchor.center, for: "\(prefix).\(k).center")
-      checkpoint.setFloats(anchor.weights, for: "\(prefix).\(k).fisher")
-    }
-  }
+  /// One anchor per finished task (one running anchor online).
+  public var state: [ParameterAnchor.State] { anchors.map(\.state) }
 
-  public mutating func restore(from checkpoint: Checkpoint, prefix: String, model: Model) throws {
-    let count = try requiredInts(checkpoint, "\(prefix).anchors").first ?? 0
-    anchors = try (0..<count).map { k in
-      ParameterAnchor(
-        center: try requiredFloats(
-          checkpoint, "\(prefix).\(k).center", count: model.parameterCount),
-        weights: try requiredFloats(
-          checkpoint, "\(prefix).\(k).fisher", count: model.parameterCount))
-    }
+  public mutating func restore(_ state: [ParameterAnchor.State], model: Model) throws {
+    anchors = try state.map { try ParameterAnchor($0, parameters: model.parameterCount) }
   }
 
   /// The penalty's value and gradient (λ/2·Σ wΔ², λ·wΔ) at the current parameters.

@@ -11,7 +11,7 @@ import EngramRandom
 ///   first classes), new classes filled by `selection`, old ones cut to their prefix;
 /// - `taskBalanced`: the same per task — Avalanche's fill-at-task-end `ExperienceBalancedBuffer`.
 /// Defaults: 500 examples (mammoth's M = 500), replay batch = the batch size.
-public struct ExperienceReplay: Strategy {
+public struct ExperienceReplay: StatefulStrategy {
   /// How the memory is filled.
   public enum Filling: String, Sendable, CaseIterable, Codable {
     /// Online reservoir sampling.
@@ -52,24 +52,19 @@ public struct ExperienceReplay: Strategy {
   public var replayRows: Int { rows }
   public var memoryBytes: Int { memory?.byteCount ?? 0 }
 
-  public func save(into checkpoint: inout Checkpoint, prefix: String) {
-    memory?.save(into: &checkpoint, prefix: "\(prefix).memory")
-    checkpoint.setInts([sampler.seen], for: "\(prefix).seen")
-    checkpoint.setInts(
-      groups.keys.sorted().flatMap { [$0, groups[$0]?.count ?? 0] + (groups[$0] ?? []) },
-      for: "\(prefix).groups")
+  /// The memory, the reservoir's count and the balanced groups.
+  public struct State: Codable, Sendable {
+    var memory: ReplayMemory.State?
+    var seen: Int
+    var groups: [Int: [Int]]
   }
 
-  public mutating func restore(from checkpoint: Checkpoint, prefix: String, model: Model) throws {
-    try memory?.restore(from: checkpoint, prefix: "\(prefix).memory")
-    sampler.restore(seen: try requiredInts(checkpoint, "\(prefix).seen").first ?? 0)
-    let flat = try requiredInts(checkpoint, "\(prefix).groups")
-    groups = [:]
-    var i = 0
-    while i + 1 < flat.count {
-      groups[flat[i]] = Array(flat[(i + 2)..<min(flat.count, i + 2 + flat[i + 1])])
-      i += 2 + flat[i + 1]
-    }
+  public var state: State { State(memory: memory?.state, seen: sampler.seen, groups: groups) }
+
+  public mutating func restore(_ state: State, model: Model) throws {
+    if let saved = state.memory { try memory?.restore(saved) }
+    sampler.restore(seen: state.seen)
+    groups = state.groups
   }
   /// The memory (for inspection and checkpoints).
   public var storage: ReplayMemory? { memory }

@@ -10,7 +10,7 @@ import EngramRandom
 /// 0.0005, weight decay 1e-6, gradient norm clipped at 10 — the repository's MNIST recipe
 /// with its warm restarts reduced to one cycle. Default M = 500, 128 epochs.
 /// See reference/methods.md §5.2 (oracle O3).
-public struct GDumb: Strategy {
+public struct GDumb: StatefulStrategy {
   /// M.
   public let capacity: Int
   /// Passes over the memory per evaluation.
@@ -30,22 +30,22 @@ public struct GDumb: Strategy {
   public var descriptor: MethodDescriptor { Self.descriptor }
   public var memoryBytes: Int { slots.count * width }
 
-  public func save(into checkpoint: inout Checkpoint, prefix: String) {
-    checkpoint.setInts(sampler.state, for: "\(prefix).sampler")
-    checkpoint.setInts(
-      slots.keys.sorted().flatMap { [$0] + flatten([slots[$0]].compactMap { $0 }) },
-      for: "\(prefix).slots")
-    checkpoint.setWords([seed], for: "\(prefix).seed")
+  /// The greedy sampler, the stored examples by slot and the retraining seed.
+  public struct State: Codable, Sendable {
+    var sampler: [Int]
+    var slots: [Int: ExampleReference]
+    /// The seed's bits (property lists hold signed 64-bit integers).
+    var seed: Int64
   }
 
-  public mutating func restore(from checkpoint: Checkpoint, prefix: String, model: Model) throws {
-    sampler.restore(try requiredInts(checkpoint, "\(prefix).sampler"))
-    let flat = try requiredInts(checkpoint, "\(prefix).slots")
-    slots = [:]
-    for i in stride(from: 0, to: flat.count - 2, by: 3) {
-      slots[flat[i]] = ExampleReference(task: flat[i + 1], index: flat[i + 2])
-    }
-    seed = checkpoint.words("\(prefix).seed")?.first ?? 0
+  public var state: State {
+    State(sampler: sampler.state, slots: slots, seed: Int64(bitPattern: seed))
+  }
+
+  public mutating func restore(_ state: State, model: Model) throws {
+    sampler.restore(state.sampler)
+    slots = state.slots
+    seed = UInt64(bitPattern: state.seed)
   }
 
   public mutating func prepare(model: Model, stream: TaskStream, batchSize: Int) throws {

@@ -10,7 +10,7 @@ import EngramRandom
 /// the reference code's margin form (`project2cone2`). Solved in Double by projected
 /// coordinate descent. Memories: the last `memoryPerTask` examples of each task (the code's
 /// per-task ring buffer). Defaults 256 per task, γ = 0.5, ε = 1e-3 (reference/methods.md §3.1, O7).
-public struct GEM: Strategy {
+public struct GEM: StatefulStrategy {
   /// Examples kept per task.
   public let memoryPerTask: Int
   /// γ.
@@ -32,18 +32,22 @@ public struct GEM: Strategy {
   public var descriptor: MethodDescriptor { Self.descriptor }
   public var memoryBytes: Int { memories.reduce(0) { $0 + $1.byteCount } }
 
-  public func save(into checkpoint: inout Checkpoint, prefix: String) {
-    for (k, memory) in memories.enumerated() {
-      memory.save(into: &checkpoint, prefix: "\(prefix).\(k)")
-    }
-    checkpoint.setInts(writeHeads, for: "\(prefix).heads")
+  /// Each task's memory and its ring-buffer write position.
+  public struct State: Codable, Sendable {
+    var memories: [ReplayMemory.State]
+    var writeHeads: [Int]
   }
 
-  public mutating func restore(from checkpoint: Checkpoint, prefix: String, model: Model) throws {
-    for (k, memory) in memories.enumerated() {
-      try memory.restore(from: checkpoint, prefix: "\(prefix).\(k)")
+  public var state: State { State(memories: memories.map(\.state), writeHeads: writeHeads) }
+
+  public mutating func restore(_ state: State, model: Model) throws {
+    guard state.memories.count == memories.count, state.writeHeads.count == memories.count else {
+      throw ModelError.checkpointMismatch(
+        file: "checkpoint", field: "gem.memories", expected: "\(memories.count) task memories",
+        found: "\(state.memories.count)")
     }
-    writeHeads = try requiredInts(checkpoint, "\(prefix).heads")
+    for (memory, saved) in zip(memories, state.memories) { try memory.restore(saved) }
+    writeHeads = state.writeHeads
   }
 
   public mutating func prepare(model: Model, stream: TaskStream, batchSize: Int) throws {

@@ -12,7 +12,7 @@ import Foundation
 /// on L2-normalised penultimate features. Prediction: the class whose normalised exemplar mean
 /// is nearest to the normalised feature. Default K = 2000 (the paper).
 /// See reference/methods.md §5.1 (oracle O10).
-public struct ICaRL: Strategy {
+public struct ICaRL: StatefulStrategy {
   /// K, the exemplar budget.
   public let capacity: Int
   var exemplars: [Int: [ExampleReference]] = [:]  // unit → herded exemplars
@@ -27,28 +27,23 @@ public struct ICaRL: Strategy {
 
   public var descriptor: MethodDescriptor { Self.descriptor }
 
-  public func save(into checkpoint: inout Checkpoint, prefix: String) {
-    checkpoint.setInts(
-      exemplars.keys.sorted().flatMap {
-        [$0, exemplars[$0]?.count ?? 0] + flatten(exemplars[$0] ?? [])
-      }, for: "\(prefix).exemplars")
-    if let teacher {
-      checkpoint.setFloats(UnsafeBufferPointer(teacher.parameters), for: "\(prefix).teacher")
-    }
-    checkpoint.setInts(oldUnits, for: "\(prefix).units")
+  /// The exemplars per class, the previous model and its units.
+  public struct State: Codable, Sendable {
+    var exemplars: [Int: [ExampleReference]]
+    var teacher: PackedFloats?
+    var oldUnits: [Int]
   }
 
-  public mutating func restore(from checkpoint: Checkpoint, prefix: String, model: Model) throws {
-    let flat = try requiredInts(checkpoint, "\(prefix).exemplars")
-    exemplars = [:]
-    var i = 0
-    while i + 1 < flat.count {
-      let n = flat[i + 1]
-      exemplars[flat[i]] = references(Array(flat[(i + 2)..<min(flat.count, i + 2 + 2 * n)]))
-      i += 2 + 2 * n
-    }
-    teacher = try restoredTeacher(checkpoint, "\(prefix).teacher", like: model)
-    oldUnits = checkpoint.ints("\(prefix).units") ?? []
+  public var state: State {
+    State(
+      exemplars: exemplars, teacher: teacher.map { PackedFloats($0.parameters) },
+      oldUnits: oldUnits)
+  }
+
+  public mutating func restore(_ state: State, model: Model) throws {
+    exemplars = state.exemplars
+    teacher = try state.teacher.map { try model.teacher(from: $0, field: "icarl.teacher") }
+    oldUnits = state.oldUnits
   }
   public var memoryBytes: Int {
     exemplars.values.reduce(0) { $0 + $1.count } * width + 4 * (teacher?.parameterCount ?? 0)

@@ -11,7 +11,7 @@ import EngramRandom
 /// task's head is distilled with its own softmax and the terms are summed (Li & Hoiem's
 /// multi-head form, as Avalanche does); `.allOld` keeps one softmax over every old unit.
 /// See reference/methods.md §4.5 (O8).
-public struct LwF: Strategy {
+public struct LwF: StatefulStrategy {
   /// How old output units are grouped into softmaxes in task-incremental streams.
   public enum Heads: String, Sendable, CaseIterable, Codable {
     /// One distillation term per old task's head, summed (the paper; Avalanche).
@@ -48,28 +48,19 @@ public struct LwF: Strategy {
   public var descriptor: MethodDescriptor { Self.descriptor }
   public var memoryBytes: Int { 4 * (teacher?.parameterCount ?? 0) }
 
-  public func save(into checkpoint: inout Checkpoint, prefix: String) {
-    if let teacher {
-      checkpoint.setFloats(UnsafeBufferPointer(teacher.parameters), for: "\(prefix).teacher")
-    }
-    checkpoint.setInts(oldGroups.flatMap { $0 }, for: "\(prefix).units")
-    checkpoint.setInts(oldGroups.map(\.count), for: "\(prefix).groups")
+  /// The previous model and the old units, one group per softmax.
+  public struct State: Codable, Sendable {
+    var teacher: PackedFloats?
+    var oldGroups: [[Int]]
   }
 
-  public mutating func restore(from checkpoint: Checkpoint, prefix: String, model: Model) throws {
-    teacher = try restoredTeacher(checkpoint, "\(prefix).teacher", like: model)
-    let units = try requiredInts(checkpoint, "\(prefix).units")
-    let sizes = try requiredInts(checkpoint, "\(prefix).groups")
-    guard sizes.allSatisfy({ $0 >= 0 }), sizes.reduce(0, +) == units.count else {
-      throw ModelError.checkpointMismatch(
-        file: "checkpoint", field: "\(prefix).groups", expected: "group sizes summing to \(units.count)",
-        found: sizes.map(String.init).joined(separator: ","))
-    }
-    var start = 0
-    oldGroups = sizes.map { size in
-      defer { start += size }
-      return Array(units[start..<(start + size)])
-    }
+  public var state: State {
+    State(teacher: teacher.map { PackedFloats($0.parameters) }, oldGroups: oldGroups)
+  }
+
+  public mutating func restore(_ state: State, model: Model) throws {
+    teacher = try state.teacher.map { try model.teacher(from: $0, field: "lwf.teacher") }
+    oldGroups = state.oldGroups
   }
 
   public mutating func taskWillBegin(_ task: TaskContext, model: Model) throws {

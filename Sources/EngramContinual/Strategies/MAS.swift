@@ -10,7 +10,7 @@ import EngramRandom
 /// repository's Permuted MNIST value): the paper's λ = 1 with this per-example squared-norm
 /// importance diverges at SGD lr 0.01, momentum 0.9 on Split Fashion-MNIST, since 2λΩ·lr
 /// exceeds the stability bound. See reference/methods.md §4.4 (oracle O6).
-public struct MAS: Strategy {
+public struct MAS: StatefulStrategy {
   /// λ.
   public let lambda: Float
   var anchor: ParameterAnchor?
@@ -23,18 +23,11 @@ public struct MAS: Strategy {
   public var descriptor: MethodDescriptor { Self.descriptor }
   public var memoryBytes: Int { 8 * (anchor?.center.count ?? 0) }
 
-  public func save(into checkpoint: inout Checkpoint, prefix: String) {
-    guard let anchor else { return }
-    checkpoint.setFloats(anchor.center, for: "\(prefix).center")
-    checkpoint.setFloats(anchor.weights, for: "\(prefix).importance")
-  }
+  /// The importance-weighted anchor, once a task has ended.
+  public var state: ParameterAnchor.State? { anchor?.state }
 
-  public mutating func restore(from checkpoint: Checkpoint, prefix: String, model: Model) throws {
-    if let center = checkpoint.floats("\(prefix).center"),
-      let importance = checkpoint.floats("\(prefix).importance")
-    {
-      anchor = ParameterAnchor(center: center, weights: importance)
-    }
+  public mutating func restore(_ state: ParameterAnchor.State?, model: Model) throws {
+    anchor = try state.map { try ParameterAnchor($0, parameters: model.parameterCount) }
   }
 
   public mutating func addLoss(_ terms: inout LossTerms, batch: BatchView, model: Model) {

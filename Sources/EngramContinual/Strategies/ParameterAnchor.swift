@@ -3,11 +3,31 @@ import EngramRandom
 import Foundation
 
 /// A quadratic pull toward stored parameters, Σᵢ wᵢ(θᵢ − θ*ᵢ)², shared by EWC, SI and MAS.
-struct ParameterAnchor: Sendable {
+public struct ParameterAnchor: Sendable {
   /// θ* (the parameters to stay near).
   var center: [Float]
   /// Per-parameter weights (Fisher, Ω).
   var weights: [Float]
+
+  /// The anchor as checkpoint state.
+  public struct State: Codable, Sendable {
+    var center: PackedFloats
+    var weights: PackedFloats
+  }
+
+  init(center: [Float], weights: [Float]) {
+    self.center = center
+    self.weights = weights
+  }
+
+  /// An anchor from saved state, checked against the model's parameter count.
+  init(_ state: State, parameters: Int) throws {
+    center = try state.center.checked(count: parameters, field: "anchor.center")
+    weights = try state.weights.checked(count: parameters, field: "anchor.weights")
+  }
+
+  /// The anchor as checkpoint state.
+  var state: State { State(center: PackedFloats(center), weights: PackedFloats(weights)) }
 
   /// Σ wᵢ(θᵢ − θ*ᵢ)², and adds `gradientScale`·wᵢ(θᵢ − θ*ᵢ) into `gradient`.
   func penalty(

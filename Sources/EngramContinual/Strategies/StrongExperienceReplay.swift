@@ -13,7 +13,7 @@ import EngramRandom
 /// Avalanche's `SER`); MSE is the mean over logits. Engram fills the memory by reservoir with
 /// logits recorded at insertion, as DER does; Avalanche's version refills a class-balanced
 /// buffer at task ends.
-public struct StrongExperienceReplay: Strategy {
+public struct StrongExperienceReplay: StatefulStrategy {
   /// Examples the memory holds.
   public let capacity: Int
   /// α (backward consistency).
@@ -43,18 +43,21 @@ public struct StrongExperienceReplay: Strategy {
   public var replayRows: Int { rows }
   public var memoryBytes: Int { (memory?.byteCount ?? 0) + 4 * (teacher?.parameterCount ?? 0) }
 
-  public func save(into checkpoint: inout Checkpoint, prefix: String) {
-    memory?.save(into: &checkpoint, prefix: "\(prefix).memory")
-    checkpoint.setInts([sampler.seen], for: "\(prefix).seen")
-    if let teacher {
-      checkpoint.setFloats(UnsafeBufferPointer(teacher.parameters), for: "\(prefix).teacher")
-    }
+  /// The memory (with logits), the reservoir's count and the previous model.
+  public struct State: Codable, Sendable {
+    var memory: ReplayMemory.State?
+    var seen: Int
+    var teacher: PackedFloats?
   }
 
-  public mutating func restore(from checkpoint: Checkpoint, prefix: String, model: Model) throws {
-    try memory?.restore(from: checkpoint, prefix: "\(prefix).memory")
-    sampler.restore(seen: try requiredInts(checkpoint, "\(prefix).seen").first ?? 0)
-    teacher = try restoredTeacher(checkpoint, "\(prefix).teacher", like: model)
+  public var state: State {
+    State(memory: memory?.state, seen: sampler.seen, teacher: teacher.map { PackedFloats($0.parameters) })
+  }
+
+  public mutating func restore(_ state: State, model: Model) throws {
+    if let saved = state.memory { try memory?.restore(saved) }
+    sampler.restore(seen: state.seen)
+    teacher = try state.teacher.map { try model.teacher(from: $0, field: "ser.teacher") }
   }
 
   public mutating func prepare(model: Model, stream: TaskStream, batchSize: Int) throws {

@@ -9,7 +9,7 @@ import EngramRandom
 /// Ω ← Ω + ω/(Δ² + ξ) with Δ the task's total change, θ̃ ← θ, ω ← 0. Penalty c·Σ Ω(θ − θ̃)².
 /// Defaults c = 0.1, ξ = 0.1 (the paper's Permuted MNIST values; van de Ven's ξ). ω may be
 /// negative and is not clipped (reference/methods.md §4.3, oracle O5).
-public struct SynapticIntelligence: Strategy {
+public struct SynapticIntelligence: StatefulStrategy {
   /// c.
   public let strength: Float
   /// ξ.
@@ -28,25 +28,26 @@ public struct SynapticIntelligence: Strategy {
   public var descriptor: MethodDescriptor { Self.descriptor }
   public var memoryBytes: Int { 4 * (omega.count * 3 + (anchor?.center.count ?? 0) * 2) }
 
-  public func save(into checkpoint: inout Checkpoint, prefix: String) {
-    checkpoint.setFloats(omega, for: "\(prefix).omega")
-    checkpoint.setFloats(taskStart, for: "\(prefix).start")
-    checkpoint.setFloats(previous, for: "\(prefix).previous")
-    if let anchor {
-      checkpoint.setFloats(anchor.center, for: "\(prefix).center")
-      checkpoint.setFloats(anchor.weights, for: "\(prefix).importance")
-    }
+  /// The running path integral, the task's start and last parameters, and the anchor.
+  public struct State: Codable, Sendable {
+    var omega: PackedFloats
+    var taskStart: PackedFloats
+    var previous: PackedFloats
+    var anchor: ParameterAnchor.State?
   }
 
-  public mutating func restore(from checkpoint: Checkpoint, prefix: String, model: Model) throws {
-    omega = try requiredFloats(checkpoint, "\(prefix).omega")
-    taskStart = try requiredFloats(checkpoint, "\(prefix).start")
-    previous = try requiredFloats(checkpoint, "\(prefix).previous")
-    if let center = checkpoint.floats("\(prefix).center"),
-      let importance = checkpoint.floats("\(prefix).importance")
-    {
-      anchor = ParameterAnchor(center: center, weights: importance)
-    }
+  public var state: State {
+    State(
+      omega: PackedFloats(omega), taskStart: PackedFloats(taskStart),
+      previous: PackedFloats(previous), anchor: anchor?.state)
+  }
+
+  public mutating func restore(_ state: State, model: Model) throws {
+    let p = model.parameterCount
+    omega = try state.omega.checked(count: p, field: "si.omega")
+    taskStart = try state.taskStart.checked(count: p, field: "si.start")
+    previous = try state.previous.checked(count: p, field: "si.previous")
+    anchor = try state.anchor.map { try ParameterAnchor($0, parameters: p) }
   }
 
   public mutating func taskWillBegin(_ task: TaskContext, model: Model) throws {

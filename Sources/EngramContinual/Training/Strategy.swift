@@ -87,8 +87,9 @@ public protocol Strategy {
   func trainingExamples(for task: Int, stream: TaskStream) -> [ExampleReference]?
   /// Whether the accuracy matrix has meaning only after the last task (Joint).
   var evaluatesOnlyAtEnd: Bool { get }
-  /// Adds the strategy's state to a checkpoint, with section names under `prefix`.
-  func save(into checkpoint: inout Checkpoint, prefix: String)
+  /// Adds the strategy's state to a checkpoint, under `prefix` (`StatefulStrategy` does this
+  /// for every strategy with state).
+  func save(into checkpoint: inout Checkpoint, prefix: String) throws
   /// Restores state saved by `save`, into a strategy already prepared for the same model and
   /// stream.
   mutating func restore(from checkpoint: Checkpoint, prefix: String, model: Model) throws
@@ -117,55 +118,8 @@ extension Strategy {
   ) throws -> (any Predictor)? { nil }
   public func trainingExamples(for task: Int, stream: TaskStream) -> [ExampleReference]? { nil }
   public var evaluatesOnlyAtEnd: Bool { false }
-  public func save(into checkpoint: inout Checkpoint, prefix: String) {}
+  public func save(into checkpoint: inout Checkpoint, prefix: String) throws {}
   public mutating func restore(from checkpoint: Checkpoint, prefix: String, model: Model) throws {}
-}
-
-/// Reads a required integer section of a strategy's checkpoint.
-func requiredInts(_ checkpoint: Checkpoint, _ name: String) throws -> [Int] {
-  guard let values = checkpoint.ints(name) else {
-    throw ModelError.checkpointMismatch(
-      file: "checkpoint", field: name, expected: "saved strategy state", found: "nothing")
-  }
-  return values
-}
-
-/// Reads a required Float section of a strategy's checkpoint, of `count` values if given.
-func requiredFloats(_ checkpoint: Checkpoint, _ name: String, count: Int? = nil) throws -> [Float] {
-  guard let values = checkpoint.floats(name), count.map({ $0 == values.count }) ?? true else {
-    throw ModelError.checkpointMismatch(
-      file: "checkpoint", field: name,
-      expected: count.map { "\($0) values" } ?? "saved strategy state",
-      found: "\(checkpoint.floats(name)?.count ?? 0)")
-  }
-  return values
-}
-
-/// A model whose parameters come from a checkpoint section (LwF's and iCaRL's teachers).
-func restoredTeacher(_ checkpoint: Checkpoint, _ name: String, like model: Model) throws -> Model? {
-  guard let values = checkpoint.floats(name) else { return nil }
-  guard values.count == model.parameterCount else {
-    throw ModelError.checkpointMismatch(
-      file: "checkpoint", field: name, expected: "\(model.parameterCount) values",
-      found: "\(values.count)")
-  }
-  let teacher = model.clone()
-  values.withUnsafeBufferPointer {
-    teacher.parameters.baseAddress?.update(from: $0.baseAddress!, count: values.count)
-  }
-  return teacher
-}
-
-/// Stream references as a flat list of (task, index) pairs.
-func flatten(_ references: [ExampleReference]) -> [Int] {
-  references.flatMap { [$0.task, $0.index] }
-}
-
-/// The inverse of `flatten`.
-func references(_ flat: [Int]) -> [ExampleReference] {
-  stride(from: 0, to: flat.count - 1, by: 2).map {
-    ExampleReference(task: flat[$0], index: flat[$0 + 1])
-  }
 }
 
 /// Predicts classes for a batch of (transformed) inputs among the active units.

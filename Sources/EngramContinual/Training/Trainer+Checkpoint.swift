@@ -4,13 +4,14 @@ import EngramRandom
 extension Trainer {
   /// Adds everything needed to continue training exactly: model parameters and optimiser
   /// state, the step count, the random streams' positions and every strategy's state.
-  public func save(into checkpoint: inout Checkpoint) {
+  /// - Throws: a strategy's state encoding error (not expected).
+  public func save(into checkpoint: inout Checkpoint) throws {
     model.save(into: &checkpoint, optimizer: optimizer)
     checkpoint.setInts([iteration], for: "trainer.iteration")
     checkpoint.setWords(randomState, for: "trainer.random")
     checkpoint.metadata["trainer.strategies"] = strategies.map(\.name).joined(separator: "+")
     for (i, strategy) in strategies.enumerated() {
-      strategy.save(into: &checkpoint, prefix: "strategy.\(i)")
+      try strategy.save(into: &checkpoint, prefix: "strategy.\(i)")
     }
   }
 
@@ -26,7 +27,11 @@ extension Trainer {
         found: saved.isEmpty ? "(none)" : saved)
     }
     try model.load(from: checkpoint, file: file, optimizer: optimizer)
-    iteration = try requiredInts(checkpoint, "trainer.iteration").first ?? 0
+    guard let steps = checkpoint.ints("trainer.iteration"), steps.count == 1, steps[0] >= 0 else {
+      throw ModelError.checkpointMismatch(
+        file: file, field: "trainer.iteration", expected: "the step count", found: "nothing")
+    }
+    iteration = steps[0]
     try restoreRandomState(checkpoint.words("trainer.random"), file: file)
     for i in strategies.indices {
       try strategies[i].restore(from: checkpoint, prefix: "strategy.\(i)", model: model)
