@@ -38,6 +38,8 @@ public struct RunOutcome: Sendable {
   public let record: RunRecord
   /// What it measured.
   public let result: ExperimentResult
+  /// The scalar metrics of `result`, computed once (and stored).
+  public let metrics: RunMetrics
 }
 
 /// A run that stopped with an error, after recording what it had.
@@ -95,7 +97,7 @@ public enum LabRun {
         let id = try? String(contentsOf: folder.appendingPathComponent("run-id"), encoding: .utf8)
         return RunOutcome(
           id: id.flatMap { Int64($0.trimmingCharacters(in: .whitespacesAndNewlines)) },
-          record: record, result: result)
+          record: record, result: result, metrics: RunMetrics(result))
       }
     }
     let checkpointFile = folder.appendingPathComponent("run.ckpt")
@@ -166,22 +168,25 @@ public enum LabRun {
       record.status = .complete
       record.result = result
       record.finishedAt = Date()
-      try finish(record, id: id, store: store, folder: options.checkpointDirectory)
-      return RunOutcome(id: id, record: record, result: result)
+      let metrics = RunMetrics(result)
+      try finish(record, metrics: metrics, id: id, store: store, folder: options.checkpointDirectory)
+      return RunOutcome(id: id, record: record, result: result, metrics: metrics)
     } catch {
       record.status = .failed
       record.result = (error as? InterruptedExperiment)?.partial
       record.message = "\(error)"
       record.finishedAt = Date()
-      try finish(record, id: id, store: store, folder: options.checkpointDirectory)
+      try finish(
+        record, metrics: record.result.map(RunMetrics.init), id: id, store: store,
+        folder: options.checkpointDirectory)
       throw FailedRun(underlying: error, record: record, id: id)
     }
   }
 
   private static func finish(
-    _ record: RunRecord, id: Int64?, store: ResultsStore?, folder: URL?
+    _ record: RunRecord, metrics: RunMetrics?, id: Int64?, store: ResultsStore?, folder: URL?
   ) throws {
-    if let store, let id { try store.update(id: id, with: record) }
+    if let store, let id { try store.update(id: id, with: record, metrics: metrics) }
     if let folder {
       try writeAtomically(
         try ResultsStore.json(record), to: folder.appendingPathComponent("result.json"))

@@ -242,9 +242,10 @@ extension ResultsStore {
     }
   }
 
-  /// Replaces run `id`'s record (status, results, timings) in one transaction.
+  /// Replaces run `id`'s record (status, results, timings) in one transaction; `metrics`, when
+  /// the caller has computed them, are stored as given.
   /// - Throws: `StoreError.unknown` when there is no such run.
-  public func update(id: Int64, with record: RunRecord) throws {
+  public func update(id: Int64, with record: RunRecord, metrics: RunMetrics? = nil) throws {
     try guarded {
       try pool.write { db in
         guard try Int.fetchOne(db, sql: "SELECT 1 FROM runs WHERE id = ?", arguments: [id]) != nil
@@ -252,13 +253,15 @@ extension ResultsStore {
           throw StoreError.unknown(
             kind: "run", id: "\(id)", hint: "it may have been deleted while it ran")
         }
-        try Self.write(record, id: id, db: db)
+        try Self.write(record, metrics: metrics, id: id, db: db)
       }
     }
   }
 
   /// Writes a record's columns and tidy rows for run `id` (inside a write transaction).
-  private static func write(_ record: RunRecord, id: Int64, db: Database) throws {
+  private static func write(
+    _ record: RunRecord, metrics: RunMetrics? = nil, id: Int64, db: Database
+  ) throws {
     let cost = record.result?.cost
     try db.execute(
       sql: """
@@ -283,7 +286,7 @@ extension ResultsStore {
       try db.execute(sql: "DELETE FROM \(table) WHERE run_id = ?", arguments: [id])
     }
     if let result = record.result {
-      for (name, value) in RunMetrics(result).values where value.isFinite {
+      for (name, value) in (metrics ?? RunMetrics(result)).values where value.isFinite {
         try db.execute(
           sql: "INSERT INTO metrics (run_id, name, value) VALUES (?, ?, ?)",
           arguments: [id, name, value])

@@ -84,11 +84,13 @@ struct Run: ParsableCommand {
           if json {
             // The JSON still carries what finished, so scripts keep partial results.
             try printJSON(
-              RunReport(result: partial, config: resolved, interrupted: "\(failed)", id: failed.id))
+              RunReport(
+                result: partial, metrics: RunMetrics(partial), config: resolved,
+                interrupted: "\(failed)", id: failed.id))
           } else if !partial.accuracyMatrix.rows.isEmpty {
             FileHandle.standardError.write(
               Data(
-                "results before the failure:\n\(RunReport.table(partial, config: resolved))\n".utf8)
+                "results before the failure:\n\(RunReport.table(partial, metrics: RunMetrics(partial), config: resolved))\n".utf8)
             )
           }
         }
@@ -96,9 +98,11 @@ struct Run: ParsableCommand {
       }
       let resolved = try RunConfig(json: outcome.record.config, file: "run record")
       if json {
-        try printJSON(RunReport(result: outcome.result, config: resolved, id: outcome.id))
+        try printJSON(
+          RunReport(
+            result: outcome.result, metrics: outcome.metrics, config: resolved, id: outcome.id))
       } else {
-        print(RunReport.table(outcome.result, config: resolved))
+        print(RunReport.table(outcome.result, metrics: outcome.metrics, config: resolved))
         if let id = outcome.id {
           print("\nstored as run \(id) in \(options.storePath ?? "")")
         }

@@ -182,7 +182,7 @@ struct RunsShow: ParsableCommand {
       if let result = record.result,
         let config = try? RunConfig(json: record.config, file: "run \(id)")
       {
-        print(RunReport.table(result, config: config))
+        print(RunReport.table(result, metrics: RunMetrics(result), config: config))
       }
       if let points = record.theory {
         var table = TextTable([

@@ -34,11 +34,15 @@ struct RunReport: Encodable {
   /// Why the run stopped early (null when it finished); the metrics cover the finished tasks.
   let interrupted: Nullable<String>
 
-  init(result: ExperimentResult, config: RunConfig, interrupted: String? = nil, id: Int64? = nil) {
+  /// The report of `result`, whose metrics are `metrics` (computed once, by the caller that
+  /// also stored them).
+  init(
+    result: ExperimentResult, metrics m: RunMetrics, config: RunConfig,
+    interrupted: String? = nil, id: Int64? = nil
+  ) {
     self.interrupted = Nullable(interrupted)
     self.runId = Nullable(id)
     let r = result.accuracyMatrix
-    let m = RunMetrics(result)
     accuracyMatrix = r.rows
     averageAccuracy = m["average_accuracy"] ?? 0
     forgetting = Nullable(m["forgetting"])
@@ -67,7 +71,8 @@ struct RunReport: Encodable {
   }
 
   /// The accuracy matrix and metrics as text.
-  static func table(_ result: ExperimentResult, config: RunConfig) -> String {
+  static func table(_ result: ExperimentResult, metrics: RunMetrics, config: RunConfig) -> String
+  {
     let r = result.accuracyMatrix
     let n = r.taskCount
     var lines: [String] = []
@@ -81,8 +86,8 @@ struct RunReport: Encodable {
     }
     lines.append(matrix.rendered)
     lines.append("")
-    var metrics = TextTable(["metric", "value"])
-    let report = RunReport(result: result, config: config)
+    let report = RunReport(result: result, metrics: metrics, config: config)
+    var metricTable = TextTable(["metric", "value"])
     let entries: [(String, Double?)] = [
       ("average accuracy", report.averageAccuracy),
       ("forgetting (Chaudhry)", report.forgetting.value),
@@ -96,16 +101,16 @@ struct RunReport: Encodable {
       ("windowed forgetting (w = 10)", report.windowedForgetting.value),
     ]
     for (name, value) in entries where value != nil {
-      metrics.add([name, String(format: "%.4f", value ?? 0)])
+      metricTable.add([name, String(format: "%.4f", value ?? 0)])
     }
-    metrics.add([
+    metricTable.add([
       "wall time",
       String(format: "%.1f s (training %.1f s)", report.seconds, report.trainingSeconds),
     ])
-    metrics.add(["training FLOPs", String(format: "%.3g", report.trainingFlops)])
-    metrics.add(["peak memory", String(format: "%.0f MB", Double(report.peakMemoryBytes) / 1e6)])
-    metrics.add(["memory buffers", "\(report.memoryBufferBytes) bytes"])
-    lines.append(metrics.rendered)
+    metricTable.add(["training FLOPs", String(format: "%.3g", report.trainingFlops)])
+    metricTable.add(["peak memory", String(format: "%.0f MB", Double(report.peakMemoryBytes) / 1e6)])
+    metricTable.add(["memory buffers", "\(report.memoryBufferBytes) bytes"])
+    lines.append(metricTable.rendered)
     return lines.joined(separator: "\n")
   }
 }
