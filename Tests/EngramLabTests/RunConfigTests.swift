@@ -199,4 +199,18 @@ struct RunConfigTests {
     try config.set("memory", text: "10")
     #expect(throws: ConfigError.self) { try config.validate() }
   }
+
+  @Test("strings become types at the boundary: the model parses when set, not when the run starts")
+  func typedAtTheBoundary() throws {
+    var config = RunConfig()
+    try config.set("model", text: "cnn")
+    #expect(config.model == .cnn(channels: [32, 64], hidden: 128))
+    #expect(config.resolved.first { $0.0 == "model" }?.1 == .string("cnn:32,64,128"))
+    #expect(throws: ConfigError.self) { try config.set("model", text: "resnet50") }
+    try config.set("benchmark", text: "permuted")
+    try config.set("optimizer", text: "adam")
+    #expect(config.benchmark == .permuted && config.optimizer == .adam)
+    #expect(config.effectiveLearningRate == 0.001)
+  }
+
 }

@@ -1,4 +1,5 @@
 import EngramContinual
+import EngramNN
 import EngramTheory
 /// A configuration value after parsing, before it is checked against its field.
 public enum ConfigValue: Sendable, Equatable, Encodable {
@@ -54,6 +55,8 @@ public enum ConfigKind: Sendable, Equatable {
   case choice([String])
   /// Method names from `MethodRegistry`, one or several joined by `+`.
   case methods
+  /// A network architecture (`Architecture(parsing:)`).
+  case architecture
   case ints
   case doubles
   case groups
@@ -69,6 +72,7 @@ public enum ConfigKind: Sendable, Equatable {
     case .choice(let values): return "one of \(values.joined(separator: ", "))"
     case .methods:
       return "one of \(MethodRegistry.names.joined(separator: ", ")), or several joined by +"
+    case .architecture: return "mlp:W1,W2,… (e.g. mlp:400,400), linear, cnn or cnn:C1,C2,H"
     case .ints: return "a list of whole numbers (e.g. 0,1,2)"
     case .doubles: return "a list of numbers (e.g. 0,45,90)"
     case .groups: return "class groups (e.g. 0,1;2,3 or [[0,1],[2,3]])"
@@ -99,7 +103,7 @@ public enum ConfigKind: Sendable, Equatable {
     case .choice(let values):
       guard values.contains(trimmed) else { throw fail }
       return .string(trimmed)
-    case .methods:
+    case .methods, .architecture:
       return try check(.string(trimmed), key: key, text: text)
     case .ints:
       let parts = trimmed.split(separator: ",").map { Int($0.trimmingCharacters(in: .whitespaces)) }
@@ -146,6 +150,12 @@ public enum ConfigKind: Sendable, Equatable {
     case (.choice(let values), .string(let v)):
       guard values.contains(v) else { throw fail }
       return value
+    case (.architecture, .string(let v)):
+      do {
+        return .string(try Architecture(parsing: v).description)
+      } catch {
+        throw ConfigError.invalidValue(key: key, value: v, expected: "\(error)")
+      }
     case (.methods, .string(let v)):
       do {
         return .string(try StrategySelection(parsing: v).description)

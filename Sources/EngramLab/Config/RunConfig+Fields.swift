@@ -59,8 +59,11 @@ extension RunConfig {
       "class_outputs", \.classOutputs, "Class-incremental active outputs: all-so-far, all, current"),
     enumField("preprocess", \.preprocess, "standardize (training statistics) or none"),
     makeField(
-      "model", .string, "Architecture: mlp:W1,W2,…, linear, cnn, cnn:C1,C2,H",
-      get: { .string($0.model) }, set: { if case .string(let v) = $1 { $0.model = v } }),
+      "model", .architecture, "Architecture: mlp:W1,W2,…, linear, cnn, cnn:C1,C2,H",
+      get: { .string($0.model.description) },
+      set: { config, value in
+        if case .string(let v) = value, let a = try? Architecture(parsing: v) { config.model = a }
+      }),
     enumField(
       "initializer", \.initializer, "kaiming-uniform (PyTorch's default) or xavier-uniform"),
     enumField("optimizer", \.optimizer, "sgd or adam"),

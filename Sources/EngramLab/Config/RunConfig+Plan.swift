@@ -73,7 +73,6 @@ extension RunConfig {
   ) throws -> ExperimentPlan {
     try validate()
     let stream = try makeStream(data: data, load: load)
-    let architecture = try Architecture(parsing: model)
     let optimizerSpec: OptimizerSpec =
       optimizer == .adam
       ? .adam(learningRate: effectiveLearningRate, weightDecay: weightDecay)
@@ -83,7 +82,7 @@ extension RunConfig {
       resetOptimizerPerTask: resetOptimizer,
       replayCombination: replayLoss, boundariesVisible: !hideBoundaries)
     var plan = ExperimentPlan(
-      stream: stream, architecture: architecture, optimizer: optimizerSpec, trainer: trainer,
+      stream: stream, architecture: model, optimizer: optimizerSpec, trainer: trainer,
       strategies: try strategy.make(try methodSettings(for: stream)),
       evaluateEvery: evalEvery, computeReferences: fwt, seed: seed)
     plan.initializer = initializer

@@ -84,7 +84,7 @@ extension RunConfig {
     case .double:
       guard let v = node.float ?? node.int.map(Double.init) else { throw fail }
       return try kind.check(.double(v), key: key)
-    case .string, .choice, .methods:
+    case .string, .choice, .methods, .architecture:
       guard case .scalar = node, let v = node.string else { throw fail }
       return try kind.check(.string(v), key: key)
     case .ints:

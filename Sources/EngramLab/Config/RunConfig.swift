@@ -25,7 +25,7 @@ public struct RunConfig: Equatable, Sendable {
   public var classOutputs: ClassOutputs = .allSoFar
   public var preprocess: Preprocessing = .standardize
   // The network and its training.
-  public var model = "mlp:400,400"
+  public var model: Architecture = .mlp(hidden: [400, 400])
   public var initializer: Initializer = .kaimingUniform
   public var optimizer: OptimizerKind = .sgd
   public var lr: Float? = nil

@@ -12,7 +12,7 @@ public enum NetworkReplayStudy {
     var config = RunConfig()
     config.dataset = dataset
     config.benchmark = .custom
-    config.model = "mlp:256,256"
+    config.model = .mlp(hidden: [256, 256])
     config.optimizer = .adam
     config.lr = 0.001
     config.batch = 32

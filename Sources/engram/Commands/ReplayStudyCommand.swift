@@ -1,6 +1,7 @@
 import ArgumentParser
 import EngramContinual
 import EngramLab
+import EngramNN
 import Foundation
 
 /// `engram replay-study`: when does replay hurt a network?
@@ -95,7 +96,7 @@ struct StudySequenceOptions: ParsableArguments {
       title =
         "Split \(dataset) (\(a.map(String.init).joined(separator: ", "))) → (\(b.map(String.init).joined(separator: ", ")))"
     }
-    if let model { resolved.model = model }
+    if let model { resolved.model = try Architecture(parsing: model) }
     if let epochs { resolved.epochs = epochs }
     if let batch { resolved.batch = batch }
     if let lr { resolved.lr = lr }
