@@ -24,6 +24,9 @@ public enum DataError: Error, Equatable, Sendable, CustomStringConvertible {
   case csv(file: String, line: Int, column: Int, problem: String)
   /// A parameter outside its allowed range.
   case invalidParameter(name: String, value: String, allowed: String)
+  /// Two datasets that must have the same example shape (train and test, the tasks of one
+  /// stream) do not.
+  case shapeMismatch(first: String, firstShape: String, second: String, secondShape: String)
 
   /// What went wrong and what to do about it.
   public var description: String {
@@ -61,6 +64,9 @@ public enum DataError: Error, Equatable, Sendable, CustomStringConvertible {
       return "\(file): line \(line)\(column > 0 ? ", column \(column)" : ""): \(problem)"
     case .invalidParameter(let name, let value, let allowed):
       return "\(name) = \(value) is not allowed: \(allowed)"
+    case .shapeMismatch(let first, let firstShape, let second, let secondShape):
+      return
+        "\(first) holds \(firstShape) but \(second) holds \(secondShape); the training and test sets, and every dataset of one stream, need examples of the same shape"
     }
   }
 }

@@ -75,6 +75,8 @@ public enum Benchmark: Sendable, Equatable {
       throw TrainingError.invalidSetting(
         name: "dataset", value: "none", allowed: "give at least one dataset")
     }
+    // Every later copy sizes rows by the first training set: check all shapes first.
+    for source in data { try source.checkShapes(against: first) }
     var permutations = streams.stream("permutations")
     let specs: [CustomTask]
     let label: String

@@ -58,6 +58,10 @@ public final class StreamBatchReader {
     func flush() {
       guard !run.isEmpty else { return }
       let task = stream.tasks[runTask]
+      // Shapes are checked when the stream is built; this guards the buffer all the same.
+      precondition(
+        (test ? task.test : task.train).featureCount == width,
+        "rows of \((test ? task.test : task.train).featureCount) features into a buffer of \(width)")
       (test ? task.test : task.train).copyBatch(
         run, into: x.pointer + row * width, labels: labels + row)
       pipelines[runTask]?.apply(to: x.pointer + row * width, count: run.count)

@@ -13,6 +13,31 @@ public struct TrainTestData: Sendable {
     self.train = train
     self.test = test
   }
+
+  /// Checks that the test examples have the training examples' shape, and that `other` (another
+  /// dataset of the same stream) has it too — before anything copies rows sized by one of them.
+  /// - Throws: `DataError.shapeMismatch` naming both datasets and their shapes.
+  public func checkShapes(against other: TrainTestData? = nil) throws {
+    try Dataset.checkSameShape(train, test)
+    if let other { try Dataset.checkSameShape(train, other.train) }
+  }
+}
+
+extension Dataset {
+  /// The example shape as messages show it: "28×28×1 images" or "16 features".
+  public var shapeDescription: String {
+    image.map { "\($0.height)×\($0.width)×\($0.channels) images" } ?? "\(featureCount) features"
+  }
+
+  /// Throws unless `a` and `b` have examples of the same shape.
+  /// - Throws: `DataError.shapeMismatch`.
+  public static func checkSameShape(_ a: Dataset, _ b: Dataset) throws {
+    guard a.featureCount == b.featureCount, a.image == b.image else {
+      throw DataError.shapeMismatch(
+        first: a.name, firstShape: a.shapeDescription, second: b.name,
+        secondShape: b.shapeDescription)
+    }
+  }
 }
 
 /// Finds and reads MNIST-format datasets.
@@ -74,6 +99,12 @@ public enum IDXDataset {
     let testLabels = try find("labels", test: true)
     let train = try pair(images: trainImages, labels: trainLabels, name: "\(label)/train")
     let test = try pair(images: testImages, labels: testLabels, name: "\(label)/test")
+    guard train.images.dimensions.dropFirst() == test.images.dimensions.dropFirst() else {
+      let shape = { (a: IDXArray) in a.dimensions.dropFirst().map(String.init).joined(separator: "×") }
+      throw DataError.shapeMismatch(
+        first: trainImages.path, firstShape: "\(shape(train.images)) images",
+        second: testImages.path, secondShape: "\(shape(test.images)) images")
+    }
     let classes = max(train.maxLabel, test.maxLabel) + 1
     return TrainTestData(
       train: try train.dataset(classCount: classes), test: try test.dataset(classCount: classes))
