@@ -6,6 +6,7 @@ let package = Package(
   platforms: [.macOS(.v14)],
   products: [
     .library(name: "EngramRandom", targets: ["EngramRandom"]),
+    .library(name: "EngramIO", targets: ["EngramIO"]),
     .library(name: "EngramLinalg", targets: ["EngramLinalg"]),
     .library(name: "EngramData", targets: ["EngramData"]),
     .library(name: "EngramNN", targets: ["EngramNN"]),
@@ -34,19 +35,23 @@ let package = Package(
     ),
     .systemLibrary(name: "CZlib", path: "Sources/CZlib", providers: [.apt(["zlib1g-dev"])]),
     .target(name: "EngramRandom"),
+    .target(name: "EngramIO"),
     .target(
       name: "EngramData",
-      dependencies: ["CZlib", "EngramRandom", .product(name: "CSV", package: "CSV.swift")]),
+      dependencies: [
+        "CZlib", "EngramIO", "EngramRandom", .product(name: "CSV", package: "CSV.swift"),
+      ]),
     .target(name: "EngramLinalg", dependencies: ["CLinearAlgebra", "EngramRandom"]),
-    .target(name: "EngramTheory", dependencies: ["EngramLinalg", "EngramRandom"]),
-    .target(name: "EngramNN", dependencies: ["EngramLinalg", "EngramRandom", "CZlib"]),
+    .target(name: "EngramTheory", dependencies: ["EngramIO", "EngramLinalg", "EngramRandom"]),
+    .target(name: "EngramNN", dependencies: ["EngramIO", "EngramLinalg", "EngramRandom", "CZlib"]),
     .target(
       name: "EngramContinual", dependencies: ["EngramNN", "EngramData", "EngramLinalg", "EngramRandom"]),
     .target(name: "EngramTestSupport", dependencies: ["EngramData"]),
     .target(
       name: "EngramLab",
       dependencies: [
-        "EngramContinual", "EngramNN", "EngramData", "EngramTheory", "EngramRandom", "Yams",
+        "EngramContinual", "EngramNN", "EngramData", "EngramIO", "EngramTheory", "EngramRandom",
+        "Yams",
         .product(name: "GRDB", package: "GRDB.swift"),
       ]),
     .executableTarget(

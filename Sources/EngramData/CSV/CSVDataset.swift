@@ -1,4 +1,5 @@
 import CSV
+import EngramIO
 import Foundation
 
 /// Reads labelled examples from a CSV file: one example per line, a label column and numeric
@@ -28,6 +29,9 @@ public enum CSVDataset {
     public let classNames: [String]
   }
 
+  /// The largest CSV file read (2 GiB): it is parsed in memory, several times its size.
+  public static let maximumBytes = 1 << 31
+
   /// Reads a CSV file.
   /// - Throws: `DataError.csv` naming the line and column of a bad field or a line of the
   ///   wrong width; `DataError.unreadable`.
@@ -35,8 +39,11 @@ public enum CSVDataset {
     _ url: URL, labelColumn: LabelColumn = .first, delimiter: UnicodeScalar = ","
   ) throws -> Result {
     let file = url.lastPathComponent
-    guard let data = FileManager.default.contents(atPath: url.path) else {
-      throw DataError.unreadable(file: url.path, reason: "no such file")
+    let data: Data
+    do {
+      data = try InputFile.read(url.path, limit: maximumBytes, what: "a CSV dataset")
+    } catch let error as InputFileError {
+      throw DataError.unreadable(file: url.path, reason: error.reason)
     }
     guard let text = String(data: data, encoding: .utf8) else {
       throw DataError.csv(

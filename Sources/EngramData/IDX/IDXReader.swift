@@ -1,4 +1,5 @@
 import CZlib
+import EngramIO
 import Foundation
 
 /// An n-dimensional array of unsigned bytes read from an IDX file (the MNIST format).
@@ -32,9 +33,11 @@ public enum IDXReader {
   ///   `.absurdSize`, `.truncated`, `.corruptGzip`, `.trailingBytes`.
   public static func read(_ url: URL) throws -> IDXArray {
     let name = url.lastPathComponent
-    let attributes = try? FileManager.default.attributesOfItem(atPath: url.path)
-    guard let fileSize = (attributes?[.size] as? NSNumber)?.intValue else {
-      throw DataError.unreadable(file: url.path, reason: "no such file")
+    let fileSize: Int
+    do {
+      fileSize = try InputFile.check(url.path)
+    } catch let error as InputFileError {
+      throw DataError.unreadable(file: url.path, reason: error.reason)
     }
     let compressed = try isGzip(url)
     let available: Int
@@ -120,12 +123,14 @@ public enum IDXReader {
   }
 
   static func isGzip(_ url: URL) throws -> Bool {
-    guard let file = FileHandle(forReadingAtPath: url.path) else {
-      throw DataError.unreadable(file: url.path, reason: "permission denied or not a file")
+    do {
+      let file = try FileHandle(forReadingFrom: url)
+      defer { try? file.close() }
+      let head = try file.read(upToCount: 2) ?? Data()
+      return head.count == 2 && head[head.startIndex] == 0x1F && head[head.startIndex + 1] == 0x8B
+    } catch {
+      throw DataError.unreadable(file: url.path, reason: "cannot be read (\(error.localizedDescription))")
     }
-    defer { try? file.close() }
-    let head = file.readData(ofLength: 2)
-    return head.count == 2 && head[head.startIndex] == 0x1F && head[head.startIndex + 1] == 0x8B
   }
 
   /// ISIZE: the uncompressed size mod 2³², from the last four bytes of a gzip file.

@@ -1,3 +1,4 @@
+import EngramIO
 import Foundation
 import Yams
 
@@ -16,11 +17,11 @@ extension RunConfig {
   /// defaults).
   /// - Throws: as `load(_:)`.
   public mutating func apply(contentsOf url: URL) throws {
-    guard let data = FileManager.default.contents(atPath: url.path),
-      let text = String(data: data, encoding: .utf8)
-    else {
-      throw ConfigError.unreadable(
-        file: url.path, reason: "cannot be read as UTF-8 text; check the path")
+    let text: String
+    do {
+      text = try InputFile.text(url.path, limit: YAMLLimits.maximumBytes, what: "a YAML config")
+    } catch let error as InputFileError {
+      throw ConfigError.unreadable(file: url.path, reason: error.reason)
     }
     try apply(yaml: text, file: url.lastPathComponent)
   }
@@ -29,6 +30,7 @@ extension RunConfig {
   /// - Throws: as `load(_:)`.
   public mutating func apply(yaml text: String, file: String) throws {
     let root: Node?
+    try YAMLLimits.check(text, file: file)
     do {
       root = try Yams.compose(yaml: text)
     } catch {

@@ -1,5 +1,6 @@
 import EngramContinual
 import EngramData
+import EngramIO
 import EngramLinalg
 import EngramNN
 import Foundation
@@ -80,7 +81,7 @@ public enum LabRun {
     _ folder: URL, options: RunOptions, observer: (ExperimentEvent) -> Void = { _ in }
   ) throws -> RunOutcome {
     let configFile = folder.appendingPathComponent("config.json")
-    guard let text = try? String(contentsOf: configFile, encoding: .utf8) else {
+    guard let text = try? InputFile.text(configFile.path) else {
       throw ConfigError.unreadable(
         file: folder.path,
         reason:
@@ -91,10 +92,10 @@ public enum LabRun {
     var options = options
     options.checkpointDirectory = folder
     let resultFile = folder.appendingPathComponent("result.json")
-    if let json = try? String(contentsOf: resultFile, encoding: .utf8) {
+    if let json = try? InputFile.text(resultFile.path) {
       let record = try ResultsStore.decode(json, path: resultFile.path)
       if record.status == .complete, let result = record.result {
-        let id = try? String(contentsOf: folder.appendingPathComponent("run-id"), encoding: .utf8)
+        let id = try? InputFile.text(folder.appendingPathComponent("run-id").path)
         return RunOutcome(
           id: id.flatMap { Int64($0.trimmingCharacters(in: .whitespacesAndNewlines)) },
           record: record, result: result, metrics: RunMetrics(result))
@@ -111,7 +112,7 @@ public enum LabRun {
   static func prepareFolder(_ folder: URL, config: RunConfig) throws {
     try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
     let file = folder.appendingPathComponent("config.json")
-    if let existing = try? String(contentsOf: file, encoding: .utf8), existing != config.json {
+    if let existing = try? InputFile.text(file.path), existing != config.json {
       throw ConfigError.invalidValue(
         key: "checkpoint_dir", value: folder.path,
         expected:
@@ -146,7 +147,7 @@ public enum LabRun {
     let idFile = options.checkpointDirectory?.appendingPathComponent("run-id")
     var id: Int64? = nil
     if resume != nil, let idFile,
-      let text = try? String(contentsOf: idFile, encoding: .utf8),
+      let text = try? InputFile.text(idFile.path),
       let saved = Int64(text.trimmingCharacters(in: .whitespacesAndNewlines)),
       let previous = try? store?.record(id: saved)
     {

@@ -1,4 +1,5 @@
 import EngramContinual
+import EngramIO
 import Foundation
 
 /// Runs a sweep as a Slurm job array: one array task per run still to do, each running
@@ -78,7 +79,7 @@ public struct SlurmBackend: Sendable {
         message: err.isEmpty ? out : err)
     }
     let jobs = folder.url.appendingPathComponent("jobs")
-    let previous = (try? String(contentsOf: jobs, encoding: .utf8)) ?? ""
+    let previous = (try? InputFile.text(jobs.path)) ?? ""
     try writeAtomically(previous + job + "\n", to: jobs)
     return job
   }
@@ -168,7 +169,7 @@ extension SlurmBackend {
       try store.sweepRuns(manifest.sweepID).map { ($0.index, ($0.run, $0.status)) },
       uniquingKeysWith: { a, b in b.1 == .complete ? b : a })
     let jobs =
-      ((try? String(contentsOf: folder.url.appendingPathComponent("jobs"), encoding: .utf8)) ?? "")
+      ((try? InputFile.text(folder.url.appendingPathComponent("jobs").path)) ?? "")
       .split(separator: "\n").map(String.init)
     let active = activeTasks(jobs: jobs)
     var imported = 0
@@ -178,7 +179,7 @@ extension SlurmBackend {
     var running: [Int] = []
     let completeKeys = try store.completedKeys()
     for index in 0..<manifest.total {
-      guard let text = try? String(contentsOf: folder.result(index), encoding: .utf8) else {
+      guard let text = try? InputFile.text(folder.result(index).path) else {
         if let (_, status) = stored[index], status == .complete {
           already += 1
         } else if active.contains(index) {

@@ -1,3 +1,4 @@
+import EngramIO
 import Foundation
 import Yams
 
@@ -34,8 +35,11 @@ public struct SweepDefinition: Sendable {
   /// - Throws: `ConfigError` naming the file, line and key for unknown keys, wrong types,
   ///   empty grids or lists, or more runs than `limit`.
   public static func load(_ url: URL, limit: Int = 100_000) throws -> SweepDefinition {
-    guard let text = try? String(contentsOf: url, encoding: .utf8) else {
-      throw ConfigError.unreadable(file: url.path, reason: "cannot be read as UTF-8 text")
+    let text: String
+    do {
+      text = try InputFile.text(url.path, limit: YAMLLimits.maximumBytes, what: "a sweep file")
+    } catch let error as InputFileError {
+      throw ConfigError.unreadable(file: url.path, reason: error.reason)
     }
     return try parse(
       text, file: url.lastPathComponent, folder: url.deletingLastPathComponent(), limit: limit)
@@ -47,6 +51,7 @@ public struct SweepDefinition: Sendable {
     _ text: String, file: String, folder: URL, limit: Int = 100_000
   ) throws -> SweepDefinition {
     let root: Node?
+    try YAMLLimits.check(text, file: file)
     do {
       root = try Yams.compose(yaml: text)
     } catch {

@@ -1,3 +1,4 @@
+import EngramIO
 import Foundation
 
 /// The files of a sweep on disk: one configuration per run, logs, and (for clusters) result
@@ -74,7 +75,7 @@ public struct SweepFolder: Sendable {
   /// Reads the manifest.
   /// - Throws: `ConfigError.unreadable` for a folder that is not a sweep's.
   public func manifest() throws -> Manifest {
-    guard let data = FileManager.default.contents(atPath: manifestURL.path),
+    guard let data = try? InputFile.read(manifestURL.path),
       let manifest = try? JSONDecoder().decode(Manifest.self, from: data)
     else {
       throw ConfigError.unreadable(
@@ -86,7 +87,7 @@ public struct SweepFolder: Sendable {
   /// Run `index`'s configuration.
   /// - Throws: `ConfigError` for a missing or damaged file.
   public func runConfig(_ index: Int) throws -> RunConfig {
-    guard let text = try? String(contentsOf: config(index), encoding: .utf8) else {
+    guard let text = try? InputFile.text(config(index).path) else {
       throw ConfigError.unreadable(
         file: config(index).path, reason: "missing: the sweep has no run \(index)")
     }
@@ -95,7 +96,7 @@ public struct SweepFolder: Sendable {
 
   /// The last `lines` lines of run `index`'s log (for failure reports).
   public func logTail(_ index: Int, lines: Int = 3) -> String {
-    let text = (try? String(contentsOf: log(index), encoding: .utf8)) ?? ""
+    let text = (try? InputFile.text(log(index).path)) ?? ""
     return text.split(separator: "\n").suffix(lines).joined(separator: "\n")
   }
 }

@@ -1,4 +1,5 @@
 import CZlib
+import EngramIO
 import Foundation
 
 /// The contents of a checkpoint: named binary sections and string metadata.
@@ -169,8 +170,11 @@ public enum CheckpointFile {
   /// Reads and checks a checkpoint file.
   /// - Throws: `ModelError.checkpointUnreadable`, `.checkpointCorrupt`, `.checkpointVersion`.
   public static func read(from url: URL) throws -> Checkpoint {
-    guard let data = FileManager.default.contents(atPath: url.path) else {
-      throw ModelError.checkpointUnreadable(file: url.path, reason: "no such file")
+    let data: Data
+    do {
+      data = try InputFile.read(url.path, what: "a checkpoint")
+    } catch let error as InputFileError {
+      throw ModelError.checkpointUnreadable(file: url.path, reason: error.reason)
     }
     return try decode(Array(data), file: url.lastPathComponent)
   }

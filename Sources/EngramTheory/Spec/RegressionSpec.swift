@@ -1,3 +1,4 @@
+import EngramIO
 import EngramLinalg
 import EngramRandom
 import Foundation
@@ -107,11 +108,9 @@ public struct RegressionSpec: Sendable, Equatable {
   public init(contentsOf url: URL) throws {
     let data: Data
     do {
-      data = try Data(contentsOf: url)
-    } catch {
-      throw TheoryError.invalidSpec(
-        file: url.path, field: "(file)",
-        problem: "cannot be read (\(error.localizedDescription)); check the path")
+      data = try InputFile.read(url.path, limit: 1 << 28, what: "a spec file")
+    } catch let error as InputFileError {
+      throw TheoryError.invalidSpec(file: url.path, field: "(file)", problem: error.reason)
     }
     try self.init(json: data, file: url.lastPathComponent)
   }

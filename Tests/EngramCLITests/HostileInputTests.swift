@@ -1,0 +1,98 @@
+import EngramData
+import EngramTestSupport
+import Foundation
+import Testing
+
+#if canImport(Glibc)
+  import Glibc
+#endif
+
+/// Inputs that used to crash or hang: each must end with one clear error line and status 1.
+@Suite("Hostile inputs")
+struct HostileInputTests {
+  /// An IDX folder of tiny images; `replace` swaps one file for something else.
+  func idxFolder(replacing file: String? = nil, with make: ((URL) throws -> Void)? = nil) throws
+    -> URL
+  {
+    let folder = try Fixtures.temporaryDirectory("hostile")
+    for (prefix, n) in [("train", 6), ("t10k", 4)] {
+      try IDXReader.write(
+        IDXArray(dimensions: [n, 8, 8], bytes: [UInt8](repeating: 3, count: n * 64)),
+        to: folder.appendingPathComponent("\(prefix)-images-idx3-ubyte"), compress: false)
+      try IDXReader.write(
+        IDXArray(dimensions: [n], bytes: (0..<n).map { UInt8($0 % 2) }),
+        to: folder.appendingPathComponent("\(prefix)-labels-idx1-ubyte"), compress: false)
+    }
+    if let file, let make {
+      let url = folder.appendingPathComponent(file)
+      try FileManager.default.removeItem(at: url)
+      try make(url)
+    }
+    return folder
+  }
+
+  func fifo(_ url: URL) throws {
+    guard mkfifo(url.path, 0o600) == 0 else { throw CocoaError(.fileWriteUnknown) }
+  }
+
+  func folder(_ url: URL) throws {
+    try FileManager.default.createDirectory(at: url, withIntermediateDirectories: false)
+  }
+
+  @Test("a folder or a named pipe where an IDX file should be: an error, no trap and no hang")
+  func idxNotAFile() throws {
+    for (make, words) in [(folder, "is a folder"), (fifo, "is a named pipe")] as [((URL) throws -> Void, String)] {
+      let dir = try idxFolder(replacing: "t10k-labels-idx1-ubyte", with: make)
+      let result = try CLI.run(["run", "--no-store", "--tasks", "1", "--dataset", dir.path])
+      #expect(result.status == 1)
+      #expect(
+        result.stderr.contains("t10k-labels-idx1-ubyte") && result.stderr.contains(words),
+        "\(result.stderr)")
+    }
+  }
+
+  @Test("a named pipe as a config, sweep, spec or checkpoint: refused at once")
+  func pipes() throws {
+    let dir = try Fixtures.temporaryDirectory("pipes")
+    let pipe = dir.appendingPathComponent("input.yaml")
+    try fifo(pipe)
+    let checkpoints = dir.appendingPathComponent("ckpt")
+    try FileManager.default.createDirectory(at: checkpoints, withIntermediateDirectories: true)
+    try "{}".write(to: checkpoints.appendingPathComponent("config.json"), atomically: true, encoding: .utf8)
+    try fifo(checkpoints.appendingPathComponent("run.ckpt"))
+    for arguments in [
+      ["run", "--no-store", "--config", pipe.path],
+      ["sweep", "start", "--config", pipe.path, "--store", dir.appendingPathComponent("s.sqlite").path],
+      ["theory", "forgetting", "--spec", pipe.path],
+      ["run", "--no-store", "--resume", checkpoints.path],
+    ] {
+      let result = try CLI.run(arguments)
+      #expect(result.status != 0, "\(arguments)")
+      #expect(result.stderr.contains("is a named pipe"), "\(arguments): \(result.stderr)")
+    }
+  }
+
+  @Test("YAML nested thousands deep is refused before the parser recurses")
+  func deepYAML() throws {
+    for text in [
+      "batch: " + String(repeating: "[", count: 5000) + String(repeating: "]", count: 5000),
+      (0..<300).map { String(repeating: " ", count: $0) + "k\($0):" }.joined(separator: "\n"),
+      String(repeating: "- ", count: 5000) + "x",
+    ] {
+      let file = try CLI.temporaryFile(text, name: "deep.yaml")
+      let result = try CLI.run(["run", "--no-store", "--config", file])
+      #expect(result.status == 1)
+      #expect(result.stderr.contains("nested more than 64 levels deep"), "\(result.stderr.prefix(300))")
+    }
+  }
+
+  @Test("a 5 MB config is refused by size, and no error line echoes it")
+  func hugeYAML() throws {
+    let file = try CLI.temporaryFile(
+      "batch: " + String(repeating: "9", count: 5 << 20), name: "huge.yaml")
+    let result = try CLI.run(["run", "--no-store", "--config", file])
+    #expect(result.status == 1)
+    #expect(result.stderr.contains("bytes allowed for a YAML config"))
+    #expect(result.stderr.utf8.count < 1000)
+  }
+}
