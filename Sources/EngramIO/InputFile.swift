@@ -49,7 +49,7 @@ public enum InputFile {
   {
     switch kind(of: path) {
     case .missing:
-      throw InputFileError(path: path, reason: "no such file; check the path")
+      throw InputFileError(path: path, reason: "no such file")
     case .directory:
       throw InputFileError(path: path, reason: "is a folder, not a file; give the file inside it")
     case .other(let kind):

@@ -110,7 +110,8 @@ public struct RegressionSpec: Sendable, Equatable {
     do {
       data = try InputFile.read(url.path, limit: 1 << 28, what: "a spec file")
     } catch let error as InputFileError {
-      throw TheoryError.invalidSpec(file: url.path, field: "(file)", problem: error.reason)
+      throw TheoryError.invalidSpec(
+        file: url.path, field: "(file)", problem: "cannot be read (\(error.reason)); check the path")
     }
     try self.init(json: data, file: url.lastPathComponent)
   }
