@@ -68,8 +68,8 @@ let package = Package(
     .testTarget(
       name: "EngramLabTests",
       dependencies: [
-        "EngramLab", "EngramContinual", "EngramData", "EngramRandom", "EngramTestSupport",
-        .product(name: "GRDB", package: "GRDB.swift"),
+        "EngramLab", "EngramContinual", "EngramData", "EngramLinalg", "EngramRandom",
+        "EngramTheory", "EngramTestSupport", .product(name: "GRDB", package: "GRDB.swift"),
       ]),
     .testTarget(
       name: "EngramCLITests",

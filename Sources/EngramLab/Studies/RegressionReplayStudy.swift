@@ -1,5 +1,5 @@
+import EngramContinual
 import EngramLinalg
-import EngramNN
 import EngramRandom
 import EngramTheory
 import Foundation
@@ -12,7 +12,9 @@ import Foundation
 ///
 /// Forgetting is the mean squared error on the first task's training samples after the second
 /// task (the paper's metric). The exact value is the theory engine's training-sample forgetting
-/// divided by n₁.
+/// divided by n₁. Both trained models are `RegressionNetwork`s: Float32 layers and the
+/// library's SGD and Adam, so the linear model's values match the exact ones to about 1e-6
+/// relative (Float32 round-off), not to Double precision.
 public struct RegressionReplayStudy: Sendable {
   /// The task pair for each x (one construction per angle in angle studies).
   public var constructions: [Construction]
@@ -94,8 +96,8 @@ public struct RegressionReplayStudy: Sendable {
 
   /// Runs every run on `workers` threads and summarises: one series per model, each point
   /// compared with m = 0 of the same runs (memory studies only).
-  /// - Throws: construction errors (`TheoryError`), `TrainingError.nonFiniteLoss` when a
-  ///   learning rate makes training diverge.
+  /// - Throws: construction errors (`TheoryError`); `TheoryError.parameterOutOfRange` naming
+  ///   the model's learning rate when it makes training diverge.
   public func run(workers: Int, progress: @Sendable (Int) -> Void = { _ in }) throws
     -> StudyResult
   {
@@ -173,36 +175,50 @@ public struct RegressionReplayStudy: Sendable {
         exact.append(
           try experiment.forgetting(replayingPoolRows: Array(order.prefix(m))) / Double(x1.rows))
       }
+      let first = RegressionSamples(x: x1, y: y1)
+      let second = RegressionSamples(x: x2, y: y2)
       // The replayed rows and labels of each m, shared by both trained models.
       let replayed = memories.map { m in
-        m > 0 ? (x1.selectingRows(order.prefix(m)), order.prefix(m).map { y1[$0] }) : nil
+        m > 0
+          ? RegressionSamples(x: x1.selectingRows(order.prefix(m)), y: order.prefix(m).map { y1[$0] })
+          : nil
       }
-      // Linear model: w₁ once, then task 2 per memory from w₁, same data order for each.
-      var w = [Double](repeating: 0, count: x1.columns)
-      var order1 = streams.stream(.dataOrder)
-      try LinearSGD.train(
-        &w, x: x1, y: y1, memory: nil, schedule: linear, task: 0, rng: &order1)
-      for memory in replayed {
-        var v = w
-        var order2 = streams.stream("second-task-order")
-        try LinearSGD.train(
-          &v, x: x2, y: y2, memory: memory, schedule: linear, task: 1, rng: &order2)
-        linearValues.append(LinearSGD.meanSquaredError(v, x: x1, y: y1))
-      }
+      linearValues += try forgetting(
+        of: try .linear(dimension: x1.columns), first: first, second: second, replayed: replayed,
+        schedule: linear, optimizer: { .sgd(learningRate: $0, momentum: 0, weightDecay: 0) },
+        orders: (streams.stream(.dataOrder), streams.stream("second-task-order")))
       if let mlp {
-        let trainer = MLPRegression(dimension: x1.columns, width: mlpWidth, streams: streams)
-        var order1 = streams.stream("mlp-data-order")
-        try trainer.train(
-          trainer.model, x: x1, y: y1, memory: nil, schedule: mlp, task: 0, rng: &order1)
-        for memory in replayed {
-          let copy = trainer.model.clone()
-          var order2 = streams.stream("mlp-second-task-order")
-          try trainer.train(
-            copy, x: x2, y: y2, memory: memory, schedule: mlp, task: 1, rng: &order2)
-          mlpValues.append(trainer.meanSquaredError(copy, x: x1, y: y1))
-        }
+        mlpValues += try forgetting(
+          of: try .mlp(dimension: x1.columns, width: mlpWidth, streams: streams), first: first,
+          second: second, replayed: replayed, schedule: mlp,
+          optimizer: { .adam(learningRate: $0, weightDecay: 0) },
+          orders: (streams.stream("mlp-data-order"), streams.stream("mlp-second-task-order")))
       }
     }
     return mlp == nil ? [exact, linearValues] : [exact, linearValues, mlpValues]
+  }
+
+  /// One trained model's forgetting at every memory size: `network` learns the first task once,
+  /// then each memory's copy learns the second task from there with the same data order, and
+  /// the first task's mean squared error is measured.
+  /// - Parameter optimizer: the optimiser for a task, given the task's initial rate (a fresh
+  ///   one per task: no optimiser state carries over from the first task to the second).
+  private func forgetting(
+    of network: RegressionNetwork, first: RegressionSamples, second: RegressionSamples,
+    replayed: [RegressionSamples?], schedule: RegressionSchedule,
+    optimizer: (Float) -> OptimizerSpec, orders: (RandomStream, RandomStream)
+  ) throws -> [Double] {
+    var order = orders.0
+    try network.train(
+      on: first, replaying: nil, schedule: schedule, taskIndex: 0,
+      optimizer: optimizer(Float(schedule.initialRate(task: 0))), rng: &order)
+    return try replayed.map { memory in
+      let copy = network.copy()
+      var order = orders.1
+      try copy.train(
+        on: second, replaying: memory, schedule: schedule, taskIndex: 1,
+        optimizer: optimizer(Float(schedule.initialRate(task: 1))), rng: &order)
+      return copy.meanSquaredError(on: first)
+    }
   }
 }

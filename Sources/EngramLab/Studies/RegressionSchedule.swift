@@ -31,9 +31,13 @@ public struct RegressionSchedule: Sendable, Equatable, Codable {
     self.secondDecay = secondDecay
   }
 
+  /// The rate at the start of task 0 or 1.
+  func initialRate(task: Int) -> Double { task == 0 ? firstRate : secondRate }
+
+  /// The rate at `step` of a task of `total` steps: the initial rate times decay^(step/total).
   func rate(task: Int, step: Int, of total: Int) -> Double {
-    let (base, decay) = task == 0 ? (firstRate, firstDecay) : (secondRate, secondDecay)
-    return base * pow(decay, Double(step) / Double(max(1, total)))
+    let decay = task == 0 ? firstDecay : secondDecay
+    return initialRate(task: task) * pow(decay, Double(step) / Double(max(1, total)))
   }
 
   /// Calls `body(rows, replayed, rate)` for every step of a task of `n` samples: the new rows
