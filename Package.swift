@@ -33,11 +33,13 @@ let package = Package(
     ),
     .systemLibrary(name: "CZlib", path: "Sources/CZlib", providers: [.apt(["zlib1g-dev"])]),
     .target(name: "EngramRandom"),
+    // "Did you mean": shared by the theory engine's and the lab's errors, below both.
+    .target(name: "EngramSpelling"),
     .target(
       name: "EngramData",
       dependencies: ["CZlib", "EngramRandom", .product(name: "CSV", package: "CSV.swift")]),
     .target(name: "EngramLinalg", dependencies: ["CLinearAlgebra", "EngramRandom"]),
-    .target(name: "EngramTheory", dependencies: ["EngramLinalg", "EngramRandom"]),
+    .target(name: "EngramTheory", dependencies: ["EngramLinalg", "EngramRandom", "EngramSpelling"]),
     .target(name: "EngramNN", dependencies: ["EngramLinalg", "EngramRandom", "CZlib"]),
     .target(
       name: "EngramContinual", dependencies: ["EngramNN", "EngramData", "EngramLinalg", "EngramRandom"]),
@@ -45,8 +47,8 @@ let package = Package(
     .target(
       name: "EngramLab",
       dependencies: [
-        "EngramContinual", "EngramNN", "EngramData", "EngramTheory", "EngramRandom", "Yams",
-        .product(name: "GRDB", package: "GRDB.swift"),
+        "EngramContinual", "EngramNN", "EngramData", "EngramTheory", "EngramRandom",
+        "EngramSpelling", "Yams", .product(name: "GRDB", package: "GRDB.swift"),
       ]),
     .executableTarget(
       name: "engram",
@@ -56,6 +58,7 @@ let package = Package(
       ]
     ),
     .testTarget(name: "EngramRandomTests", dependencies: ["EngramRandom"]),
+    .testTarget(name: "EngramSpellingTests", dependencies: ["EngramSpelling"]),
     .testTarget(name: "EngramNNTests", dependencies: ["EngramNN", "EngramRandom"]),
     .testTarget(
       name: "EngramContinualTests",

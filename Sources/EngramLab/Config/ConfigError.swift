@@ -1,4 +1,4 @@
-import EngramTheory
+import EngramSpelling
 
 /// Errors in experiment configurations; each names the key and what it accepts.
 public enum ConfigError: Error, Equatable, Sendable, CustomStringConvertible {

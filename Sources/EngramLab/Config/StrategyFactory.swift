@@ -1,5 +1,5 @@
 import EngramContinual
-import EngramTheory
+import EngramSpelling
 
 /// Builds strategies from their command-line names and a configuration's hyperparameters.
 ///

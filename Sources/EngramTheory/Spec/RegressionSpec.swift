@@ -1,5 +1,6 @@
 import EngramLinalg
 import EngramRandom
+import EngramSpelling
 import Foundation
 
 /// A task sequence read from a JSON spec file, the input of `engram theory forgetting`.
