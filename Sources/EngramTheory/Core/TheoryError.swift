@@ -13,6 +13,8 @@ public enum TheoryError: Error, Equatable, Sendable, CustomStringConvertible {
   case memoryTooLarge(requested: Int, available: Int, task: Int)
   /// A parameter that the chosen construction or command does not use.
   case unsupportedParameter(name: String, context: String, hint: String)
+  /// A sweep over a parameter that the construction does not have.
+  case unsupportedSweep(parameter: SweepParameter, construction: String)
   /// A linear-algebra failure underneath.
   case linearAlgebra(LinalgError)
 
@@ -32,6 +34,12 @@ public enum TheoryError: Error, Equatable, Sendable, CustomStringConvertible {
         "memory = \(requested) is larger than the \(available) samples of task \(task); choose a memory of at most \(available)"
     case .unsupportedParameter(let name, let context, let hint):
       return "\(name) does not apply to \(context); \(hint)"
+    case .unsupportedSweep(let parameter, let construction):
+      let choices = SweepParameter.listed.map {
+        "\($0.rawValue) (\($0.constructions?.joined(separator: ", ") ?? "any construction"))"
+      }
+      return
+        "a sweep of '\(construction)' cannot vary \(parameter.rawValue); sweepable parameters: \(choices.joined(separator: ", "))"
     case .linearAlgebra(let error):
       return error.description
     }
