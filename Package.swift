@@ -39,7 +39,8 @@ let package = Package(
       name: "EngramData",
       dependencies: ["CZlib", "EngramRandom", .product(name: "CSV", package: "CSV.swift")]),
     .target(name: "EngramLinalg", dependencies: ["CLinearAlgebra", "EngramRandom"]),
-    .target(name: "EngramTheory", dependencies: ["EngramLinalg", "EngramRandom", "EngramSpelling"]),
+    .target(
+      name: "EngramTheory", dependencies: ["EngramLinalg", "EngramRandom", "EngramSpelling"]),
     .target(name: "EngramNN", dependencies: ["EngramLinalg", "EngramRandom", "CZlib"]),
     .target(
       name: "EngramContinual", dependencies: ["EngramNN", "EngramData", "EngramLinalg", "EngramRandom"]),

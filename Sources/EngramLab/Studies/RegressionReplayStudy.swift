@@ -180,7 +180,8 @@ public struct RegressionReplayStudy: Sendable {
       // The replayed rows and labels of each m, shared by both trained models.
       let replayed = memories.map { m in
         m > 0
-          ? RegressionSamples(x: x1.selectingRows(order.prefix(m)), y: order.prefix(m).map { y1[$0] })
+          ? RegressionSamples(
+            x: x1.selectingRows(order.prefix(m)), y: order.prefix(m).map { y1[$0] })
           : nil
       }
       linearValues += try forgetting(
