@@ -49,16 +49,32 @@ struct ExperimentTests {
       result.cost.peakMemoryBytes > 0 && result.cost.parameterCount == 8 * 32 + 32 + 32 * 4 + 4)
   }
 
-  @Test("reference accuracies give the reference FWT and intransigence")
+  @Test(
+    "references: b is the untrained model's accuracy, a* of task 1 is the run's own R[0][0], FWTs follow"
+  )
   func references() throws {
     var p = plan(try twoTaskStream(scenario: .task))
     p.computeReferences = true
     let result = try ContinualExperiment(plan: p).run()
+    let r = result.accuracyMatrix.rows
     let reference = try #require(result.referenceAccuracy)
-    #expect(result.untrainedAccuracy.count == 2)
-    #expect(result.accuracyMatrix.forwardTransfer(untrained: result.untrainedAccuracy) != nil)
-    #expect(reference.count == 2 && reference.allSatisfy { $0 > 0.9 })
-    #expect(result.accuracyMatrix.forwardTransfer(reference: reference) != nil)
+    // b: the same initialisation, evaluated before any training.
+    let untrained = try p.architecture.build(input: p.stream.input, outputs: p.stream.outputCount)
+    untrained.initialize(p.initializer, streams: RandomStreams(seed: p.seed))
+    let evaluator = Evaluator(stream: p.stream, model: untrained)
+    let b = (0..<2).map {
+      evaluator.accuracy(task: $0, stage: $0, predictor: ModelPredictor(model: untrained))
+    }
+    #expect(result.untrainedAccuracy == b)
+    // a*₀ trains the same initial model on task 1 alone with the same settings and seed: that
+    // is exactly what the continual run did first, so it equals R[0][0] and I₀ = 0.
+    #expect(reference.count == 2 && reference[0] == r[0][0] && reference[1] > 0.9)
+    // T = 2: FWT = R[0][1] − b₁ and FWT(a*) = R[1][1] − a*₁ (divided by T − 1 = 1).
+    #expect(result.accuracyMatrix.forwardTransfer(untrained: b) == r[0][1] - b[1])
+    #expect(result.accuracyMatrix.forwardTransfer(reference: reference) == r[1][1] - reference[1])
+    #expect(
+      result.accuracyMatrix.intransigence(reference: reference)
+        == [0, reference[1] - r[1][1]])
   }
 
   @Test(
