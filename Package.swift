@@ -36,13 +36,17 @@ let package = Package(
     .systemLibrary(name: "CZlib", path: "Sources/CZlib", providers: [.apt(["zlib1g-dev"])]),
     .target(name: "EngramRandom"),
     .target(name: "EngramIO"),
+    // "Did you mean": shared by the theory engine's and the lab's errors, below both.
+    .target(name: "EngramSpelling"),
     .target(
       name: "EngramData",
       dependencies: [
         "CZlib", "EngramIO", "EngramRandom", .product(name: "CSV", package: "CSV.swift"),
       ]),
     .target(name: "EngramLinalg", dependencies: ["CLinearAlgebra", "EngramRandom"]),
-    .target(name: "EngramTheory", dependencies: ["EngramIO", "EngramLinalg", "EngramRandom"]),
+    .target(
+      name: "EngramTheory",
+      dependencies: ["EngramIO", "EngramLinalg", "EngramRandom", "EngramSpelling"]),
     .target(name: "EngramNN", dependencies: ["EngramIO", "EngramLinalg", "EngramRandom", "CZlib"]),
     .target(
       name: "EngramContinual", dependencies: ["EngramNN", "EngramData", "EngramLinalg", "EngramRandom"]),
@@ -51,8 +55,7 @@ let package = Package(
       name: "EngramLab",
       dependencies: [
         "EngramContinual", "EngramNN", "EngramData", "EngramIO", "EngramTheory", "EngramRandom",
-        "Yams",
-        .product(name: "GRDB", package: "GRDB.swift"),
+        "EngramSpelling", "Yams", .product(name: "GRDB", package: "GRDB.swift"),
       ]),
     .executableTarget(
       name: "engram",
@@ -62,6 +65,7 @@ let package = Package(
       ]
     ),
     .testTarget(name: "EngramRandomTests", dependencies: ["EngramRandom"]),
+    .testTarget(name: "EngramSpellingTests", dependencies: ["EngramSpelling"]),
     .testTarget(name: "EngramNNTests", dependencies: ["EngramNN", "EngramRandom"]),
     .testTarget(
       name: "EngramContinualTests",
@@ -74,8 +78,8 @@ let package = Package(
     .testTarget(
       name: "EngramLabTests",
       dependencies: [
-        "EngramLab", "EngramContinual", "EngramData", "EngramRandom", "EngramTestSupport",
-        .product(name: "GRDB", package: "GRDB.swift"),
+        "EngramLab", "EngramContinual", "EngramData", "EngramLinalg", "EngramRandom",
+        "EngramTheory", "EngramTestSupport", .product(name: "GRDB", package: "GRDB.swift"),
       ]),
     .testTarget(
       name: "EngramCLITests",

@@ -185,6 +185,10 @@ struct TheoryCommandTests {
           "3,4",
         ], "error: sweep one parameter at a time; --angle and --dimension are all lists\n"
       ),
+      (
+        ["theory", "sweep", "--construction", "evron-identity", "--epsilon", "0.1,0.2"],
+        "error: --epsilon does not apply to a sweep of 'evron-identity'; sweep --angle for two-lines/hyperplanes, --tasks for worst-case, --epsilon for three-d/subspace, --memory for any\n"
+      ),
     ])
   func badInput(arguments: [String], message: String) throws {
     let result = try CLI.run(arguments)

@@ -49,16 +49,32 @@ struct ExperimentTests {
       result.cost.peakMemoryBytes > 0 && result.cost.parameterCount == 8 * 32 + 32 + 32 * 4 + 4)
   }
 
-  @Test("reference accuracies give the reference FWT and intransigence")
+  @Test(
+    "references: b is the untrained model's accuracy, a* of task 1 is the run's own R[0][0], FWTs follow"
+  )
   func references() throws {
     var p = plan(try twoTaskStream(scenario: .task))
     p.computeReferences = true
     let result = try ContinualExperiment(plan: p).run()
+    let r = result.accuracyMatrix.rows
     let reference = try #require(result.referenceAccuracy)
-    #expect(result.untrainedAccuracy.count == 2)
-    #expect(result.accuracyMatrix.forwardTransfer(untrained: result.untrainedAccuracy) != nil)
-    #expect(reference.count == 2 && reference.allSatisfy { $0 > 0.9 })
-    #expect(result.accuracyMatrix.forwardTransfer(reference: reference) != nil)
+    // b: the same initialisation, evaluated before any training.
+    let untrained = try p.architecture.build(input: p.stream.input, outputs: p.stream.outputCount)
+    untrained.initialize(p.initializer, streams: RandomStreams(seed: p.seed))
+    let evaluator = Evaluator(stream: p.stream, model: untrained)
+    let b = (0..<2).map {
+      evaluator.accuracy(task: $0, stage: $0, predictor: ModelPredictor(model: untrained))
+    }
+    #expect(result.untrainedAccuracy == b)
+    // a*₀ trains the same initial model on task 1 alone with the same settings and seed: that
+    // is exactly what the continual run did first, so it equals R[0][0] and I₀ = 0.
+    #expect(reference.count == 2 && reference[0] == r[0][0] && reference[1] > 0.9)
+    // T = 2: FWT = R[0][1] − b₁ and FWT(a*) = R[1][1] − a*₁ (divided by T − 1 = 1).
+    #expect(result.accuracyMatrix.forwardTransfer(untrained: b) == r[0][1] - b[1])
+    #expect(result.accuracyMatrix.forwardTransfer(reference: reference) == r[1][1] - reference[1])
+    #expect(
+      result.accuracyMatrix.intransigence(reference: reference)
+        == [0, reference[1] - r[1][1]])
   }
 
   @Test(
@@ -96,16 +112,53 @@ struct ExperimentTests {
     #expect(throws: TrainingError.self) { try stream.blurred(fraction: 1.2, using: &rng) }
   }
 
-  @Test("a diverging run is interrupted with the rows finished so far")
+  @Test(
+    "a run whose loss turns non-finite in task 2 is interrupted with task 1's row, equal to an uninterrupted run's"
+  )
   func interrupted() throws {
-    var p = plan(try twoTaskStream())
-    p.optimizer = .sgd(learningRate: 1e30, momentum: 0.9, weightDecay: 0)
+    let clean = try twoTaskStream()
+    // Task 2's training inputs are NaN: its first step has a NaN loss. Its test set, and all
+    // of task 1, are untouched, so everything up to that step matches the clean run.
+    let broken = clean.tasks[1]
+    let nan = try Dataset(
+      name: broken.train.name,
+      features: .floats(
+        [Float](repeating: .nan, count: broken.train.count * broken.train.featureCount)),
+      labels: broken.train.labels, featureCount: broken.train.featureCount,
+      classCount: broken.train.classCount)
+    let poisoned = TaskStream(
+      name: clean.name, scenario: clean.scenario, classOutputs: clean.classOutputs,
+      tasks: [
+        clean.tasks[0],
+        ContinualTask(
+          name: broken.name, index: 1, train: nan, test: broken.test,
+          transforms: broken.transforms, units: broken.units, sourceClasses: broken.sourceClasses),
+      ], outputCount: clean.outputCount, trainingViews: clean.trainingViews)
+    var uninterrupted = plan(clean)
+    uninterrupted.computeReferences = true
+    var diverging = plan(poisoned)
+    diverging.computeReferences = true
+    let full = try ContinualExperiment(plan: uninterrupted).run()
     do {
-      _ = try ContinualExperiment(plan: p).run()
-      Issue.record("did not diverge")
+      _ = try ContinualExperiment(plan: diverging).run()
+      Issue.record("NaN inputs did not stop the run")
     } catch let error as InterruptedExperiment {
-      #expect(error.underlying is TrainingError)
-      #expect(error.partial.untrainedAccuracy.isEmpty && error.partial.accuracyMatrix.rows.isEmpty)
+      // Stopped at the first step of task 2: iteration 2·⌈n₁/16⌉ + 1 (2 epochs, batch 16).
+      let firstStep = 2 * ((clean.tasks[0].train.count + 15) / 16) + 1
+      guard case .nonFiniteLoss(let task, _, let step, _)? = error.underlying as? TrainingError
+      else {
+        Issue.record("stopped by \(error.underlying), not a non-finite loss")
+        return
+      }
+      #expect(task == broken.name && step == firstStep)
+      let partial = error.partial
+      #expect(partial.accuracyMatrix.rows.count == 1)
+      #expect(partial.accuracyMatrix.rows == [full.accuracyMatrix.rows[0]])
+      #expect(partial.untrainedAccuracy == full.untrainedAccuracy)
+      #expect(partial.taskLosses == [full.taskLosses[0]])
+      // The kept row is a trained one: task 1 learned (well-separated clusters), task 2 not yet.
+      #expect(partial.accuracyMatrix.rows[0][0] > 0.9)
+      #expect(partial.accuracyMatrix.rows[0][1] < 0.1)
     }
   }
 }

@@ -25,6 +25,18 @@ struct MetricTests {
     #expect(abs((r.forwardTransfer(untrained: b) ?? 0) - 0.07) < oracleTolerance)
   }
 
+  @Test("FWT against references a* = (0.85, 0.80, 0.97): ((0.70 − 0.80) + (0.95 − 0.97))/2 = −0.06")
+  func referenceTransfer() {
+    let reference = [0.85, 0.80, 0.97]
+    #expect(abs((r.forwardTransfer(reference: reference) ?? 0) - -0.06) < oracleTolerance)
+    // Undefined, not zero, without a full matrix or with one value per task missing.
+    let partial = AccuracyMatrix(rows: Array(r.rows.prefix(2)))
+    #expect(partial.forwardTransfer(reference: reference) == nil)
+    #expect(partial.forwardTransfer(untrained: b) == nil)
+    #expect(r.forwardTransfer(reference: [0.85, 0.80]) == nil)
+    #expect(r.forwardTransfer(untrained: [0.10, 0.12]) == nil)
+  }
+
   @Test("O1: forgetting 0.15 (Chaudhry) against 0.10 (first minus last)")
   func forgetting() {
     #expect(abs((r.averageForgetting(.chaudhry) ?? 0) - 0.15) < oracleTolerance)

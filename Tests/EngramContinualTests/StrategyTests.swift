@@ -41,29 +41,97 @@ func scalarModel() throws -> Model {
 
 @Suite("Strategy formulas")
 struct StrategyFormulaTests {
-  @Test("O4: EWC penalty 10.625 and gradient (2.5, 20.0); online form 2.83725")
+  @Test("O4: EWC penalty 10.625 and gradient (2.5, 20.0)")
   func ewcPenalty() {
-    let theta: [Float] = [1.5, -1.0]
-    func penalty(_ anchor: ParameterAnchor, lambda: Float) -> (Double, [Float]) {
-      var t = theta
-      var g: [Float] = [0, 0]
-      let value = t.withUnsafeMutableBufferPointer { tp in
-        g.withUnsafeMutableBufferPointer { anchor.penalty(at: tp, gradientScale: lambda, into: $0) }
+    var theta: [Float] = [1.5, -1.0]
+    var gradient: [Float] = [0, 0]
+    let anchor = ParameterAnchor(center: [1.0, -2.0], weights: [0.5, 2.0])
+    let sum = theta.withUnsafeMutableBufferPointer { tp in
+      gradient.withUnsafeMutableBufferPointer {
+        anchor.penalty(at: tp, gradientScale: 10, into: $0)
       }
-      return (Double(lambda) / 2 * value, g)
     }
-    let (value, gradient) = penalty(
-      ParameterAnchor(center: [1.0, -2.0], weights: [0.5, 2.0]), lambda: 10)
+    let value = 10 / 2 * sum
     #expect(
       abs(value - 10.625) < 1e-5 && abs(gradient[0] - 2.5) < 1e-5 && abs(gradient[1] - 20) < 1e-4)
-    // Online: F̃ = 0.9·(0.5, 2.0) + (1.0, 0.2) = (1.45, 2.0); penalty (λ/2)Σ γF̃Δ², stored as γF̃.
-    var ewc = EWC(lambda: 10, consolidation: .online(gamma: 0.9))
-    ewc.anchors = [ParameterAnchor(center: [1.0, -2.0], weights: [0.9 * 0.5, 0.9 * 2.0])]
-    let previous = ewc.anchors[0].weights.map { $0 / 0.9 }
-    let running = zip(previous, [1.0, 0.2] as [Float]).map { 0.9 * ($0 * 0.9 + $1) }
-    #expect(abs(running[0] / 0.9 - 1.45) < 1e-6 && abs(running[1] / 0.9 - 2.0) < 1e-6)
-    let (online, _) = penalty(ParameterAnchor(center: [1.2, -1.5], weights: running), lambda: 10)
-    #expect(abs(online - 2.83725) < 1e-5)
+  }
+
+  @Test("online EWC keeps one anchor: F̃ ← γF̃ + F at each task end, penalty (λ/2)Σ γF̃Δ²")
+  func onlineEWC() throws {
+    // reference/methods.md §4.2. A Linear(8, 4) model with equal logits has p uniform over the
+    // active units, so each example's output gradient is p − onehot(y) and the empirical Fisher
+    // has a closed form in the data: F[W_cj] = mean_n (p_c − [y_n = c])² x_nj², F[b_c] =
+    // mean_n (p_c − [y_n = c])². Task 0 trains units 0, 1 (p = ½: every term ¼); task 1, class-
+    // incremental, units 0…3 (p = ¼: 1/16 off the label, 9/16 on it).
+    let stream = try twoTaskStream()
+    let model = try Architecture.mlp(hidden: []).build(input: stream.input, outputs: 4)
+    model.prepare(batchCapacity: 256)
+    let reader = StreamBatchReader(stream: stream)
+    let (gamma, lambda): (Float, Float) = (0.5, 10)
+    var ewc = EWC(lambda: lambda, consolidation: .online(gamma: gamma))
+    var rng = RandomStream(seed: 0)
+    func closedFormFisher(task: Int, p: Double, units: Range<Int>) -> [Double] {
+      let examples = stream.trainingViews[task]
+      var fisher = [Double](repeating: 0, count: 36)
+      let x = Tensor(rows: 1, columns: 8)
+      var label: Int32 = 0
+      for example in examples {
+        reader.read([example], into: x, start: 0, labels: &label)
+        for c in units {
+          let g = p - (Int(label) == c ? 1 : 0)
+          for j in 0..<8 { fisher[c * 8 + j] += g * g * Double(x[0, j] * x[0, j]) }
+          fisher[32 + c] += g * g
+        }
+      }
+      return fisher.map { $0 / Double(examples.count) }
+    }
+    func end(task: Int) throws {
+      try ewc.taskDidEnd(
+        TaskContext(
+          stream: stream, index: task, examples: stream.trainingViews[task], reader: reader),
+        model: model, rng: &rng)
+    }
+    func matches(_ actual: [Float], _ expected: [Double]) -> Bool {
+      actual.count == expected.count
+        && zip(actual, expected).allSatisfy { abs(Double($0) - $1) <= 1e-7 + 1e-5 * abs($1) }
+    }
+
+    // Task 0 at θ = 0: stored γ·F₀ (the penalty reads γF̃).
+    try end(task: 0)
+    let f0 = closedFormFisher(task: 0, p: 0.5, units: 0..<2)
+    #expect(f0[32] == 0.25 && f0[33] == 0.25 && f0[34] == 0)
+    #expect(ewc.anchors.count == 1 && ewc.anchors[0].center.allSatisfy { $0 == 0 })
+    #expect(matches(ewc.anchors[0].weights, f0.map { Double(gamma) * $0 }))
+
+    // Task 1 at θ₁ (W = 0, every bias 0.3: logits still equal): one anchor at θ₁, γ(γF₀ + F₁).
+    for c in 0..<4 { model.parameters[32 + c] = 0.3 }
+    let theta1 = model.parameterArray
+    try end(task: 1)
+    let f1 = closedFormFisher(task: 1, p: 0.25, units: 0..<4)
+    let labels = stream.tasks[1].train.labels
+    let share2 = Double(labels.filter { $0 == 2 }.count) / Double(labels.count)
+    // Bias entries by hand: F₁[b₀] = 1/16, F₁[b₂] = 1/16 + q₂/2 (q₂: task 1's share of class 2).
+    #expect(abs(f1[32] - 1.0 / 16) < 1e-12 && abs(f1[34] - (1.0 / 16 + share2 / 2)) < 1e-12)
+    let running = zip(f0, f1).map { Double(gamma) * (Double(gamma) * $0 + $1) }
+    // b₀: ½(½·¼ + 1/16) = 0.09375 — the decayed old Fisher plus the new one.
+    #expect(abs(running[32] - 0.09375) < 1e-12)
+    #expect(ewc.anchors.count == 1 && ewc.anchors[0].center == theta1)
+    #expect(matches(ewc.anchors[0].weights, running))
+
+    // The penalty through the hook at θ₁ + δ, δ = +0.2 on b₀ and −0.4 on b₂:
+    // (λ/2)(0.09375·0.04 + w₂·0.16); gradient λ·w·δ on those two entries, 0 elsewhere.
+    model.parameters[32] += 0.2
+    model.parameters[34] -= 0.4
+    let gradient = Tensor(rows: 1, columns: 36)
+    var terms = LossTerms(
+      logitGradient: Tensor(rows: 1, columns: 4), parameterGradient: gradient.buffer)
+    ewc.addLoss(&terms, batch: try probeView(stream: stream, model: model), model: model)
+    let w2 = running[34]
+    let value = Double(lambda) / 2 * (0.09375 * 0.04 + w2 * 0.16)
+    #expect(abs(Double(terms.total) - value) < 1e-6 * value)
+    #expect(abs(Double(gradient.buffer[32]) - 10 * 0.09375 * 0.2) < 1e-6)
+    #expect(abs(Double(gradient.buffer[34]) - 10 * w2 * -0.4) < 1e-6)
+    #expect((0..<32).allSatisfy { gradient.buffer[$0] == 0 })
   }
 
   @Test("the EWC Fisher is the mean of per-example squared gradients with the true labels")

@@ -115,4 +115,26 @@ struct ConstructionTests {
       try experiment.expectedForgetting(memory: 11, draws: 10, using: &stream)
     }
   }
+
+  @Test("defaults are the papers' settings (Figure 1a, 1b, 9; Evron's theorems) and build")
+  func defaults() throws {
+    // reference/replay-theory.md §4.1: Figure 1a is d = 3, ε = 0.2, n = 10; Figure 1b is
+    // d = 50, ε = 0.4, n = 100.
+    #expect(Construction.threeD() == .threeD(epsilon: 0.2, samples: 10))
+    #expect(Construction.subspace() == .subspace(dimension: 50, epsilon: 0.4, samples: 100))
+    #expect(Construction.worstCase() == .worstCase(tasks: 2, dimension: 3))
+    #expect(Construction.twoLines() == .twoLines(angleDegrees: 45))
+    #expect(
+      Construction.hyperplanes() == .hyperplanes(dimension: 10, angleDegrees: 45, samples: 100))
+    #expect(Construction.evronIdentity() == .evronIdentity(epsilon: 0.1))
+    #expect(Construction.evronCyclic() == .evronCyclic(iterations: 8))
+    #expect(Construction.standards.map(\.name) == Construction.names)
+    for standard in Construction.standards {
+      #expect(try Construction.standard(named: standard.name) == standard)
+      _ = try instance(standard)
+    }
+    #expect(throws: TheoryError.unknownConstruction(name: "three-dee", valid: Construction.names)) {
+      try Construction.standard(named: "three-dee")
+    }
+  }
 }

@@ -1,8 +1,9 @@
 import EngramLinalg
 import EngramRandom
-import EngramTheory
 import Foundation
 import Testing
+
+@testable import EngramTheory
 
 func point(_ x: Double, _ mean: Double, _ se: Double = 0, base: Double = 1) -> SweepPoint {
   SweepPoint(
@@ -85,10 +86,43 @@ struct SweepTests {
       let closed: Double = 3 / (28 * (p.parameter - 1))
       #expect(abs(p.noReplay - closed) < exact)
     }
-    #expect(throws: TheoryError.self) {
+    #expect(throws: TheoryError.unsupportedSweep(parameter: .angle, construction: "three-d")) {
       try TheorySweep(
         construction: .threeD(epsilon: 0.2, samples: 10), parameter: .angle, values: [10]
       ).run()
     }
+  }
+
+  @Test("a sweep varies exactly the parameters SweepParameter.constructions lists for it")
+  func sweepableParameters() throws {
+    let constructions: [Construction] = [
+      .worstCase(tasks: 2, dimension: 3), .threeD(epsilon: 0.2, samples: 10),
+      .subspace(dimension: 5, epsilon: 0.4, samples: 10), .twoLines(angleDegrees: 45),
+      .hyperplanes(dimension: 4, angleDegrees: 45, samples: 10), .evronIdentity(epsilon: 0.1),
+      .evronCyclic(iterations: 8),
+    ]
+    let values: [SweepParameter: Double] = [.angle: 30, .tasks: 3, .epsilon: 0.3]
+    for construction in constructions {
+      for (parameter, value) in values {
+        let sweep = TheorySweep(construction: construction, parameter: parameter, values: [value])
+        let listed = parameter.constructions?.contains(construction.name) ?? true
+        do {
+          _ = try sweep.varied(value)
+          #expect(listed, "\(construction.name) swept \(parameter) without being listed")
+        } catch let error as TheoryError {
+          #expect(!listed, "\(construction.name) refused \(parameter): \(error)")
+          #expect(error == .unsupportedSweep(parameter: parameter, construction: construction.name))
+        }
+      }
+    }
+  }
+
+  @Test("the refusal is worded in the library's terms (parameter names, no command-line flags)")
+  func unsupportedSweepMessage() {
+    let error = TheoryError.unsupportedSweep(parameter: .epsilon, construction: "evron-identity")
+    #expect(
+      error.description
+        == "a sweep of 'evron-identity' cannot vary epsilon; sweepable parameters: angle (two-lines, hyperplanes), tasks (worst-case), epsilon (three-d, subspace), memory (any construction)"
+    )
   }
 }

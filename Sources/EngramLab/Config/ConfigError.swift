@@ -1,5 +1,5 @@
 import EngramContinual
-import EngramTheory
+import EngramSpelling
 
 /// Errors in experiment configurations; each names the key and what it accepts.
 public enum ConfigError: Error, Equatable, Sendable, CustomStringConvertible {

@@ -1,6 +1,6 @@
 import EngramContinual
 import EngramNN
-import EngramTheory
+import EngramSpelling
 /// A configuration value after parsing, before it is checked against its field.
 public enum ConfigValue: Sendable, Equatable, Encodable {
   case null

@@ -1,72 +1,8 @@
+import EngramContinual
 import EngramLinalg
-import EngramNN
 import EngramRandom
 import EngramTheory
 import Foundation
-
-/// How one model is trained on one regression task: epochs, batch size, learning rate and an
-/// exponential decay that multiplies the rate by `decay` over the task (Keras' ExponentialDecay
-/// with decay_steps = the task's steps; 1 = constant).
-public struct RegressionSchedule: Sendable, Equatable, Codable {
-  /// Passes over the task's samples.
-  public var epochs: Int
-  /// Samples per step (new part; the replayed part adds min(batch, m)).
-  public var batch: Int
-  /// Rate on the first task.
-  public var firstRate: Double
-  /// Rate on the second task.
-  public var secondRate: Double
-  /// Factor the rate reaches by the end of the first task.
-  public var firstDecay: Double
-  /// Factor the rate reaches by the end of the second task.
-  public var secondDecay: Double
-
-  /// A schedule.
-  public init(
-    epochs: Int, batch: Int, firstRate: Double, secondRate: Double, firstDecay: Double = 1,
-    secondDecay: Double = 1
-  ) {
-    self.epochs = epochs
-    self.batch = batch
-    self.firstRate = firstRate
-    self.secondRate = secondRate
-    self.firstDecay = firstDecay
-    self.secondDecay = secondDecay
-  }
-
-  func rate(task: Int, step: Int, of total: Int) -> Double {
-    let (base, decay) = task == 0 ? (firstRate, firstDecay) : (secondRate, secondDecay)
-    return base * pow(decay, Double(step) / Double(max(1, total)))
-  }
-
-  /// Calls `body(rows, replayed, rate)` for every step of a task of `n` samples: the new rows
-  /// (a shuffled pass per epoch, in batches), min(batch, memory) replayed rows drawn without
-  /// replacement (all when the memory is that small) and the step's learning rate.
-  func forEachStep(
-    samples n: Int, memory: Int, task: Int, rng: inout RandomStream,
-    _ body: (ArraySlice<Int>, ArraySlice<Int>, Double) throws -> Void
-  ) rethrows {
-    let b = min(batch, n)
-    let total = (n + b - 1) / b * epochs
-    var order = Array(0..<n)
-    var memoryOrder = Array(0..<memory)
-    let replayBatch = min(batch, memory)
-    var step = 0
-    for _ in 0..<epochs {
-      rng.shuffle(&order)
-      var start = 0
-      while start < n {
-        let rows = order[start..<min(start + b, n)]
-        start += rows.count
-        let picked =
-          replayBatch == memory
-          ? memoryOrder[...] : rng.sampleWithoutReplacement(replayBatch, from: &memoryOrder)
-        try body(rows, picked, rate(task: task, step: step, of: total))
-        step += 1
-      }
-    }
-  }
-}
 
 /// The paper's regression experiments (reference/replay-theory.md §4.1, Figures 1, 8 and 9):
 /// two tasks of a construction, trained by SGD as a linear model from 0 and by Adam as a
@@ -76,7 +12,9 @@ public struct RegressionSchedule: Sendable, Equatable, Codable {
 ///
 /// Forgetting is the mean squared error on the first task's training samples after the second
 /// task (the paper's metric). The exact value is the theory engine's training-sample forgetting
-/// divided by n₁.
+/// divided by n₁. Both trained models are `RegressionNetwork`s: Float32 layers and the
+/// library's SGD and Adam, so the linear model's values match the exact ones to about 1e-6
+/// relative (Float32 round-off), not to Double precision.
 public struct RegressionReplayStudy: Sendable {
   /// The task pair for each x (one construction per angle in angle studies).
   public var constructions: [Construction]
@@ -158,8 +96,8 @@ public struct RegressionReplayStudy: Sendable {
 
   /// Runs every run on `workers` threads and summarises: one series per model, each point
   /// compared with m = 0 of the same runs (memory studies only).
-  /// - Throws: construction errors (`TheoryError`), `TrainingError.nonFiniteLoss` when a
-  ///   learning rate makes training diverge.
+  /// - Throws: construction errors (`TheoryError`); `TheoryError.parameterOutOfRange` naming
+  ///   the model's learning rate when it makes training diverge.
   public func run(workers: Int, progress: @Sendable (Int) -> Void = { _ in }) throws
     -> StudyResult
   {
@@ -237,191 +175,51 @@ public struct RegressionReplayStudy: Sendable {
         exact.append(
           try experiment.forgetting(replayingPoolRows: Array(order.prefix(m))) / Double(x1.rows))
       }
+      let first = RegressionSamples(x: x1, y: y1)
+      let second = RegressionSamples(x: x2, y: y2)
       // The replayed rows and labels of each m, shared by both trained models.
       let replayed = memories.map { m in
-        m > 0 ? (x1.selectingRows(order.prefix(m)), order.prefix(m).map { y1[$0] }) : nil
+        m > 0
+          ? RegressionSamples(
+            x: x1.selectingRows(order.prefix(m)), y: order.prefix(m).map { y1[$0] })
+          : nil
       }
-      // Linear model: w₁ once, then task 2 per memory from w₁, same data order for each.
-      var w = [Double](repeating: 0, count: x1.columns)
-      var order1 = streams.stream(.dataOrder)
-      try LinearSGD.train(
-        &w, x: x1, y: y1, memory: nil, schedule: linear, task: 0, rng: &order1)
-      for memory in replayed {
-        var v = w
-        var order2 = streams.stream("second-task-order")
-        try LinearSGD.train(
-          &v, x: x2, y: y2, memory: memory, schedule: linear, task: 1, rng: &order2)
-        linearValues.append(LinearSGD.meanSquaredError(v, x: x1, y: y1))
-      }
+      linearValues += try forgetting(
+        of: try .linear(dimension: x1.columns), first: first, second: second, replayed: replayed,
+        schedule: linear, optimizer: { .sgd(learningRate: $0, momentum: 0, weightDecay: 0) },
+        orders: (streams.stream(.dataOrder), streams.stream("second-task-order")))
       if let mlp {
-        let trainer = MLPRegression(dimension: x1.columns, width: mlpWidth, streams: streams)
-        var order1 = streams.stream("mlp-data-order")
-        try trainer.train(
-          trainer.model, x: x1, y: y1, memory: nil, schedule: mlp, task: 0, rng: &order1)
-        for memory in replayed {
-          let copy = trainer.model.clone()
-          var order2 = streams.stream("mlp-second-task-order")
-          try trainer.train(
-            copy, x: x2, y: y2, memory: memory, schedule: mlp, task: 1, rng: &order2)
-          mlpValues.append(trainer.meanSquaredError(copy, x: x1, y: y1))
-        }
+        mlpValues += try forgetting(
+          of: try .mlp(dimension: x1.columns, width: mlpWidth, streams: streams), first: first,
+          second: second, replayed: replayed, schedule: mlp,
+          optimizer: { .adam(learningRate: $0, weightDecay: 0) },
+          orders: (streams.stream("mlp-data-order"), streams.stream("mlp-second-task-order")))
       }
     }
     return mlp == nil ? [exact, linearValues] : [exact, linearValues, mlpValues]
   }
-}
 
-/// Plain SGD on ½-free squared error for a linear model without bias (the theory's model).
-enum LinearSGD {
-  /// Trains w on (x, y) — plus a replayed (rows, labels) part weighted like the new part —
-  /// for the schedule's epochs: loss = mean over new rows + mean over replayed rows of (xᵀw − y)².
-  static func train(
-    _ w: inout [Double], x: Matrix<Double>, y: [Double], memory: (Matrix<Double>, [Double])?,
-    schedule: RegressionSchedule, task: Int, rng: inout RandomStream
-  ) throws {
-    let d = x.columns
-    var gradient = [Double](repeating: 0, count: d)
-    try schedule.forEachStep(samples: x.rows, memory: memory?.0.rows ?? 0, task: task, rng: &rng) {
-      rows, picked, rate in
-      for j in 0..<d { gradient[j] = 0 }
-      accumulate(&gradient, w: w, x: x, y: y, rows: rows, scale: 2 / Double(rows.count))
-      if let memory, !picked.isEmpty {
-        accumulate(
-          &gradient, w: w, x: memory.0, y: memory.1, rows: picked,
-          scale: 2 / Double(picked.count))
-      }
-      for j in 0..<d { w[j] -= rate * gradient[j] }
-      guard w.allSatisfy(\.isFinite) else {
-        throw TheoryError.parameterOutOfRange(
-          name: "linear learning rate",
-          value: "\(task == 0 ? schedule.firstRate : schedule.secondRate)",
-          allowed: "small enough that SGD does not diverge (the weights became non-finite)")
-      }
-    }
-  }
-
-  /// g += scale · Σ_rows x_i (x_iᵀw − y_i).
-  static func accumulate<C: Collection>(
-    _ g: inout [Double], w: [Double], x: Matrix<Double>, y: [Double], rows: C, scale: Double
-  ) where C.Element == Int {
-    let d = x.columns
-    x.withUnsafeBufferPointer { p in
-      for i in rows {
-        var r = -y[i]
-        for j in 0..<d { r += p[i * d + j] * w[j] }
-        let s = scale * r
-        for j in 0..<d { g[j] += s * p[i * d + j] }
-      }
-    }
-  }
-
-  /// Mean over rows of (xᵀw − y)².
-  static func meanSquaredError(_ w: [Double], x: Matrix<Double>, y: [Double]) -> Double {
-    let d = x.columns
-    return x.withUnsafeBufferPointer { p in
-      var total = 0.0
-      for i in 0..<x.rows {
-        var r = -y[i]
-        for j in 0..<d { r += p[i * d + j] * w[j] }
-        total += r * r
-      }
-      return total / Double(x.rows)
-    }
-  }
-}
-
-/// A one-hidden-layer ReLU network (Glorot-uniform) fitted with Adam on squared error.
-struct MLPRegression {
-  let model: Model
-  let dimension: Int
-
-  init(dimension: Int, width: Int, streams: RandomStreams) {
-    self.dimension = dimension
-    // The architecture is valid by construction (positive widths).
-    model = try! Architecture.mlp(hidden: [width]).build(
-      input: InputShape(features: dimension), outputs: 1)
-    model.initialize(.xavierUniform, streams: streams)
-  }
-
-  /// Trains `net` like `LinearSGD.train`, with Adam at the schedule's rates.
-  func train(
-    _ net: Model, x: Matrix<Double>, y: [Double], memory: (Matrix<Double>, [Double])?,
-    schedule: RegressionSchedule, task: Int, rng: inout RandomStream
-  ) throws {
-    let d = dimension
-    let memoryCount = memory?.0.rows ?? 0
-    let capacity = min(schedule.batch, x.rows) + min(schedule.batch, memoryCount)
-    net.prepare(batchCapacity: capacity)
-    let inputs = Tensor(rows: capacity, columns: d)
-    let gradient = Tensor(rows: capacity, columns: 1)
-    var targets = [Float](repeating: 0, count: capacity)
-    let xs = x.elements.map(Float.init)
-    let ms = memory.map { $0.0.elements.map(Float.init) } ?? []
-    let adam = Adam(learningRate: Float(task == 0 ? schedule.firstRate : schedule.secondRate))
-    try schedule.forEachStep(samples: x.rows, memory: memoryCount, task: task, rng: &rng) {
-      rows, picked, rate in
-      var r = 0
-      for i in rows {
-        xs.withUnsafeBufferPointer {
-          (inputs.pointer + r * d).update(from: $0.baseAddress! + i * d, count: d)
-        }
-        targets[r] = Float(y[i])
-        r += 1
-      }
-      let newRows = r
-      for i in picked {
-        ms.withUnsafeBufferPointer {
-          (inputs.pointer + r * d).update(from: $0.baseAddress! + i * d, count: d)
-        }
-        targets[r] = Float(memory?.1[i] ?? 0)
-        r += 1
-      }
-      let output = net.forward(inputs.prefix(rows: r))
-      var loss: Float = 0
-      for k in 0..<r {
-        let weight: Float = k < newRows ? 1 / Float(newRows) : 1 / Float(r - newRows)
-        let residual = output.pointer[k] - targets[k]
-        loss += weight * residual * residual
-        gradient.pointer[k] = 2 * weight * residual
-      }
-      guard loss.isFinite else {
-        throw TheoryError.parameterOutOfRange(
-          name: "MLP learning rate",
-          value: "\(task == 0 ? schedule.firstRate : schedule.secondRate)",
-          allowed: "small enough that Adam does not diverge (the loss became non-finite)")
-      }
-      net.zeroGradients()
-      net.backward(gradient.prefix(rows: r))
-      adam.learningRate = Float(rate)
-      adam.step(parameters: net.parameters, gradients: net.gradients)
-    }
-  }
-
-  /// Mean over rows of (f(x) − y)².
-  func meanSquaredError(_ net: Model, x: Matrix<Double>, y: [Double]) -> Double {
-    net.prepare(batchCapacity: x.rows)
-    let inputs = Tensor(rows: x.rows, columns: x.columns, values: x.elements.map(Float.init))
-    let output = net.forward(inputs, mode: .inference)
-    var total = 0.0
-    for i in 0..<x.rows {
-      let r = Double(output.pointer[i]) - y[i]
-      total += r * r
-    }
-    return total / Double(x.rows)
-  }
-}
-
-extension Construction {
-  /// A short description with the parameters ("three-d ε = 0.2, n = 10").
-  public var label: String {
-    switch self {
-    case .threeD(let e, let n): return "d = 3, ε = \(e), n = \(n) (Theorem C.1)"
-    case .subspace(let d, let e, let n): return "d = \(d), ε = \(e), n = \(n) (Theorem 3.5)"
-    case .hyperplanes(let d, _, let n): return "two hyperplanes in R^\(d), n = \(n)"
-    case .twoLines(let a): return "two lines at \(a)°"
-    case .worstCase(let t, let d): return "worst case, T = \(t), d = \(d)"
-    case .evronIdentity(let e): return "Evron identity, ε = \(e)"
-    case .evronCyclic(let k): return "Evron cyclic, k = \(k)"
+  /// One trained model's forgetting at every memory size: `network` learns the first task once,
+  /// then each memory's copy learns the second task from there with the same data order, and
+  /// the first task's mean squared error is measured.
+  /// - Parameter optimizer: the optimiser for a task, given the task's initial rate (a fresh
+  ///   one per task: no optimiser state carries over from the first task to the second).
+  private func forgetting(
+    of network: RegressionNetwork, first: RegressionSamples, second: RegressionSamples,
+    replayed: [RegressionSamples?], schedule: RegressionSchedule,
+    optimizer: (Float) -> OptimizerSpec, orders: (RandomStream, RandomStream)
+  ) throws -> [Double] {
+    var order = orders.0
+    try network.train(
+      on: first, replaying: nil, schedule: schedule, taskIndex: 0,
+      optimizer: optimizer(Float(schedule.initialRate(task: 0))), rng: &order)
+    return try replayed.map { memory in
+      let copy = network.copy()
+      var order = orders.1
+      try copy.train(
+        on: second, replaying: memory, schedule: schedule, taskIndex: 1,
+        optimizer: optimizer(Float(schedule.initialRate(task: 1))), rng: &order)
+      return copy.meanSquaredError(on: first)
     }
   }
 }

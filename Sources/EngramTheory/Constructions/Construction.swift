@@ -9,34 +9,54 @@ import EngramRandom
 /// the papers' orthonormal basis v₁…v_d; forgetting does not depend on that choice. w\* is
 /// scaled so that a = 1 (a is the component of w\* that the construction forgets), so values
 /// for another w\* are these times a².
+///
+/// Every parameter has a default — the papers' values where a figure or theorem uses one —
+/// so `.threeD()` is Figure 1a's task pair and `Construction.standard(named:)` gives each
+/// construction by name at its defaults (what `engram theory` uses for omitted options).
 public enum Construction: Sendable, Equatable {
   /// Mahdaviyeh et al. Theorem 3.2 (appendix C.1): T tasks in R^d (d ≥ 3) whose forgetting
-  /// is 3/(28(T−1)) without replay and 3/14 when x₂ is replayed in the last task.
-  case worstCase(tasks: Int, dimension: Int)
+  /// is 3/(28(T−1)) without replay and 3/14 when x₂ is replayed in the last task. Defaults:
+  /// the smallest instance, T = 2, d = 3.
+  case worstCase(tasks: Int = 2, dimension: Int = 3)
   /// Mahdaviyeh et al. Theorem C.1: d = 3, task 1 = span{v₁, εv₂ + √(1−ε²)v₃}, task 2 =
   /// span{v₃}, `samples` Gaussian samples per task; one random replay sample raises expected
-  /// forgetting by the factor 1/(2ε).
-  case threeD(epsilon: Double, samples: Int)
+  /// forgetting by the factor 1/(2ε). Defaults: Figure 1a, ε = 0.2, n = 10.
+  case threeD(epsilon: Double = 0.2, samples: Int = 10)
   /// Mahdaviyeh et al. Theorem 3.5 / Figure 1b: task 1 of dimension d−1 spanning
-  /// {εv₂ + √(1−ε²)v_d, v₁, v₃, …, v_{d−1}}, task 2 = span{v_d}.
-  case subspace(dimension: Int, epsilon: Double, samples: Int)
+  /// {εv₂ + √(1−ε²)v_d, v₁, v₃, …, v_{d−1}}, task 2 = span{v_d}. Defaults: Figure 1b,
+  /// d = 50, ε = 0.4, n = 100.
+  case subspace(dimension: Int = 50, epsilon: Double = 0.4, samples: Int = 100)
   /// Evron et al.'s two rank-1 tasks in R²: x₁ = (1, 0), x₂ = (cos θ, sin θ), w\* = (0, 1).
-  case twoLines(angleDegrees: Double)
+  /// Default: θ = 45°, where forgetting without replay, cos²θ·sin²θ, peaks.
+  case twoLines(angleDegrees: Double = 45)
   /// Mahdaviyeh et al. Figure 9: two (d−1)-dimensional tasks in R^d whose one-dimensional null
-  /// spaces meet at angle θ; `samples` Gaussian samples per task.
-  case hyperplanes(dimension: Int, angleDegrees: Double, samples: Int)
+  /// spaces meet at angle θ; `samples` Gaussian samples per task. Defaults: d = 10, θ = 45°
+  /// (the peak of Figure 9's arch), n = 100.
+  case hyperplanes(dimension: Int = 10, angleDegrees: Double = 45, samples: Int = 100)
   /// Evron et al. Theorem 7: rank-1 tasks in R² in the identity order whose forgetting
-  /// (E22 normalisation) exceeds 1 − ε.
-  case evronIdentity(epsilon: Double)
+  /// (E22 normalisation) exceeds 1 − ε. Default: ε = 0.1.
+  case evronIdentity(epsilon: Double = 0.1)
   /// Evron et al. Theorem 10: two tasks at sin²θ = 1/k, cycled for k iterations, attaining the
-  /// worst case ½(1 − 1/k)^{k−1}/k (E22 normalisation).
-  case evronCyclic(iterations: Int)
+  /// worst case ½(1 − 1/k)^{k−1}/k (E22 normalisation). Default: k = 8.
+  case evronCyclic(iterations: Int = 8)
 
   /// Command-line names of the constructions, in the order help lists them.
-  public static let names = [
-    "worst-case", "three-d", "subspace", "two-lines", "hyperplanes", "evron-identity",
-    "evron-cyclic",
+  public static let names = standards.map(\.name)
+
+  /// Every construction at its defaults, in the order of `names`.
+  public static let standards: [Construction] = [
+    .worstCase(), .threeD(), .subspace(), .twoLines(), .hyperplanes(), .evronIdentity(),
+    .evronCyclic(),
   ]
+
+  /// The construction called `name`, at its defaults.
+  /// - Throws: `TheoryError.unknownConstruction` (with a did-you-mean) for another name.
+  public static func standard(named name: String) throws -> Construction {
+    guard let found = standards.first(where: { $0.name == name }) else {
+      throw TheoryError.unknownConstruction(name: name, valid: names)
+    }
+    return found
+  }
 
   /// The command-line name.
   public var name: String {

@@ -1,4 +1,5 @@
 import EngramLinalg
+import EngramSpelling
 
 /// Errors from the theory engine; each says which input is wrong and how to fix it.
 public enum TheoryError: Error, Equatable, Sendable, CustomStringConvertible {
@@ -12,6 +13,8 @@ public enum TheoryError: Error, Equatable, Sendable, CustomStringConvertible {
   case memoryTooLarge(requested: Int, available: Int, task: Int)
   /// A parameter that the chosen construction or command does not use.
   case unsupportedParameter(name: String, context: String, hint: String)
+  /// A sweep over a parameter that the construction does not have.
+  case unsupportedSweep(parameter: SweepParameter, construction: String)
   /// A linear-algebra failure underneath.
   case linearAlgebra(LinalgError)
 
@@ -31,36 +34,16 @@ public enum TheoryError: Error, Equatable, Sendable, CustomStringConvertible {
         "memory = \(requested) is larger than the \(available) samples of task \(task); choose a memory of at most \(available)"
     case .unsupportedParameter(let name, let context, let hint):
       return "\(name) does not apply to \(context); \(hint)"
+    case .unsupportedSweep(let parameter, let construction):
+      let choices = SweepParameter.listed.map {
+        "\($0.rawValue) (\($0.constructions?.joined(separator: ", ") ?? "any construction"))"
+      }
+      return
+        "a sweep of '\(construction)' cannot vary \(parameter.rawValue); sweepable parameters: \(choices.joined(separator: ", "))"
     case .linearAlgebra(let error):
       return error.description
     }
   }
-}
-
-/// The candidate closest to `word` by edit distance, if it is close enough to be a typo.
-public func nearest(to word: String, in candidates: [String]) -> String? {
-  let scored = candidates.map { ($0, editDistance(word.lowercased(), $0.lowercased())) }
-  guard let best = scored.min(by: { $0.1 < $1.1 }) else { return nil }
-  return best.1 <= max(2, word.count / 3) ? best.0 : nil
-}
-
-/// Levenshtein distance between two strings.
-func editDistance(_ a: String, _ b: String) -> Int {
-  let a = Array(a)
-  let b = Array(b)
-  if a.isEmpty { return b.count }
-  if b.isEmpty { return a.count }
-  var previous = Array(0...b.count)
-  var current = previous
-  for i in 1...a.count {
-    current[0] = i
-    for j in 1...b.count {
-      let substitution = previous[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1)
-      current[j] = min(previous[j] + 1, current[j - 1] + 1, substitution)
-    }
-    swap(&previous, &current)
-  }
-  return previous[b.count]
 }
 
 /// Runs a linear-algebra call, turning its error into `TheoryError.linearAlgebra`.

@@ -1,6 +1,7 @@
 import EngramIO
 import EngramLinalg
 import EngramRandom
+import EngramSpelling
 import Foundation
 
 /// A task sequence read from a JSON spec file, the input of `engram theory forgetting`.

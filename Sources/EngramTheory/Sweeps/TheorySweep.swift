@@ -11,6 +11,22 @@ public enum SweepParameter: String, Sendable, CaseIterable, Codable {
   case tasks
   /// ε (`three-d`, `subspace`).
   case epsilon
+
+  /// The constructions whose sweeps can vary this parameter, by name; nil for every one.
+  public var constructions: [String]? {
+    switch self {
+    case .memory: return nil
+    case .angle: return ["two-lines", "hyperplanes"]
+    case .tasks: return ["worst-case"]
+    case .epsilon: return ["three-d", "subspace"]
+    }
+  }
+
+  /// The parameters in the order messages list them: those of particular constructions
+  /// first, then those every construction has.
+  public static var listed: [SweepParameter] {
+    allCases.filter { $0.constructions != nil } + allCases.filter { $0.constructions == nil }
+  }
 }
 
 /// Forgetting against one parameter of a construction, with and without replay.
@@ -56,8 +72,8 @@ public struct TheorySweep: Sendable {
 
   /// Runs the sweep; `progress` is called after each point with (done, total).
   /// - Throws: `TheoryError.parameterOutOfRange` for an empty list or a value the
-  ///   construction rejects; `TheoryError.unsupportedParameter` for a parameter the
-  ///   construction does not have; `TheoryError.memoryTooLarge`.
+  ///   construction rejects; `TheoryError.unsupportedSweep` for a parameter the
+  ///   construction does not have (`SweepParameter.constructions`); `TheoryError.memoryTooLarge`.
   public func run(progress: (Int, Int) -> Void = { _, _ in }) throws -> [SweepPoint] {
     guard !values.isEmpty else {
       throw TheoryError.parameterOutOfRange(
@@ -106,11 +122,7 @@ public struct TheorySweep: Sendable {
     case (.epsilon, .subspace(let d, _, let n)):
       return .subspace(dimension: d, epsilon: value, samples: n)
     default:
-      throw TheoryError.unsupportedParameter(
-        name: "--\(parameter.rawValue)", context: "a sweep of '\(construction.name)'",
-        hint:
-          "sweep --angle for two-lines/hyperplanes, --tasks for worst-case, --epsilon for three-d/subspace, --memory for any"
-      )
+      throw TheoryError.unsupportedSweep(parameter: parameter, construction: construction.name)
     }
   }
 

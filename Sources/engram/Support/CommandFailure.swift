@@ -15,7 +15,7 @@ func reportingErrors(_ body: () throws -> Void) throws {
   do {
     try body()
   } catch let error as TheoryError {
-    fail(error.description)
+    fail(error.commandLineDescription)
   } catch let error as LinalgError {
     fail(error.description)
   } catch let error as DataError {

@@ -20,34 +20,53 @@ struct ConstructionOptions: ParsableArguments {
         """))
   var construction: String?
 
-  @Option(help: "ε in (0, 1) (three-d: 0.2, subspace: 0.4, evron-identity: 0.1).")
+  @Option(help: "ε in (0, 1) (\(defaultsHelp("epsilon"))).")
   var epsilon: ValueList?
 
-  @Option(help: "Ambient dimension d (worst-case: 3, subspace: 50, hyperplanes: 10).")
+  @Option(help: "Ambient dimension d (\(defaultsHelp("dimension"))).")
   var dimension: ValueList?
 
-  @Option(help: "Number of tasks T (worst-case: 2).")
+  @Option(help: "Number of tasks T (\(defaultsHelp("tasks"))).")
   var tasks: ValueList?
 
-  @Option(help: "Angle between the tasks in degrees (two-lines, hyperplanes: 45).")
+  @Option(help: "Angle between the tasks in degrees (\(defaultsHelp("angle"))).")
   var angle: ValueList?
 
-  @Option(help: "Training samples per task (three-d: 10, subspace: 100, hyperplanes: 100).")
+  @Option(help: "Training samples per task (\(defaultsHelp("samples"))).")
   var samples: ValueList?
 
-  @Option(help: "Iterations k, even (evron-cyclic: 8).")
+  @Option(help: "Iterations k, even (\(defaultsHelp("iterations"))).")
   var iterations: ValueList?
 
+  /// A construction's parameters by option name, in the order help lists them.
+  static func options(of construction: Construction) -> [(name: String, value: Double)] {
+    switch construction {
+    case .worstCase(let t, let d): return [("tasks", Double(t)), ("dimension", Double(d))]
+    case .threeD(let e, let n): return [("epsilon", e), ("samples", Double(n))]
+    case .subspace(let d, let e, let n):
+      return [("dimension", Double(d)), ("epsilon", e), ("samples", Double(n))]
+    case .twoLines(let a): return [("angle", a)]
+    case .hyperplanes(let d, let a, let n):
+      return [("dimension", Double(d)), ("angle", a), ("samples", Double(n))]
+    case .evronIdentity(let e): return [("epsilon", e)]
+    case .evronCyclic(let k): return [("iterations", Double(k))]
+    }
+  }
+
   /// The parameters each construction takes.
-  static let parameters: [String: Set<String>] = [
-    "worst-case": ["tasks", "dimension"],
-    "three-d": ["epsilon", "samples"],
-    "subspace": ["dimension", "epsilon", "samples"],
-    "two-lines": ["angle"],
-    "hyperplanes": ["dimension", "angle", "samples"],
-    "evron-identity": ["epsilon"],
-    "evron-cyclic": ["iterations"],
-  ]
+  static let parameters: [String: Set<String>] = Dictionary(
+    uniqueKeysWithValues: Construction.standards.map { ($0.name, Set(options(of: $0).map(\.name))) }
+  )
+
+  /// "three-d: 0.2, subspace: 0.4": the library's default of option `name` in each construction
+  /// that has it.
+  static func defaultsHelp(_ name: String) -> String {
+    Construction.standards.compactMap { construction in
+      options(of: construction).first { $0.name == name }.map {
+        "\(construction.name): \($0.value == $0.value.rounded() ? "\(Int($0.value))" : "\($0.value)")"
+      }
+    }.joined(separator: ", ")
+  }
 
   /// The options that were given, by name.
   var given: [String: ValueList] {
@@ -79,7 +98,7 @@ struct ConstructionOptions: ParsableArguments {
     }
   }
 
-  /// The construction with single values (the first of each list) or defaults.
+  /// The construction with single values (the first of each list) or the library's defaults.
   func build(overriding name: String? = nil, with value: Double? = nil) throws -> Construction {
     try validateNames()
     func real(_ key: String, _ fallback: Double) -> Double {
@@ -94,25 +113,26 @@ struct ConstructionOptions: ParsableArguments {
       }
       return Int(x)
     }
-    switch construction ?? "" {
-    case "worst-case":
-      return .worstCase(tasks: try whole("tasks", 2), dimension: try whole("dimension", 3))
-    case "three-d":
-      return .threeD(epsilon: real("epsilon", 0.2), samples: try whole("samples", 10))
-    case "subspace":
+    // Omitted options take the library's defaults (Construction.standard(named:)).
+    switch try Construction.standard(named: construction ?? "") {
+    case .worstCase(let t, let d):
+      return .worstCase(tasks: try whole("tasks", t), dimension: try whole("dimension", d))
+    case .threeD(let e, let n):
+      return .threeD(epsilon: real("epsilon", e), samples: try whole("samples", n))
+    case .subspace(let d, let e, let n):
       return .subspace(
-        dimension: try whole("dimension", 50), epsilon: real("epsilon", 0.4),
-        samples: try whole("samples", 100))
-    case "two-lines":
-      return .twoLines(angleDegrees: real("angle", 45))
-    case "hyperplanes":
+        dimension: try whole("dimension", d), epsilon: real("epsilon", e),
+        samples: try whole("samples", n))
+    case .twoLines(let a):
+      return .twoLines(angleDegrees: real("angle", a))
+    case .hyperplanes(let d, let a, let n):
       return .hyperplanes(
-        dimension: try whole("dimension", 10), angleDegrees: real("angle", 45),
-        samples: try whole("samples", 100))
-    case "evron-identity":
-      return .evronIdentity(epsilon: real("epsilon", 0.1))
-    default:
-      return .evronCyclic(iterations: try whole("iterations", 8))
+        dimension: try whole("dimension", d), angleDegrees: real("angle", a),
+        samples: try whole("samples", n))
+    case .evronIdentity(let e):
+      return .evronIdentity(epsilon: real("epsilon", e))
+    case .evronCyclic(let k):
+      return .evronCyclic(iterations: try whole("iterations", k))
     }
   }
 
