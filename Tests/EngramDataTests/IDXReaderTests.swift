@@ -1,3 +1,4 @@
+import CZlib
 import EngramData
 import Foundation
 import Testing
@@ -182,4 +183,34 @@ struct IDXDatasetTests {
     // The first training image is an ankle boot (class 9), as in every copy of the dataset.
     #expect(data.train.labels[0] == 9)
   }
+
+  @Test("a gzip file of several members (as cat a.gz b.gz makes) reads like one")
+  func multiMemberGzip() throws {
+    let dir = try temporaryDirectory()
+    let raw = dir.appendingPathComponent("raw-idx1")
+    let values = (0..<5000).map { UInt8(($0 * 31) % 256) }
+    try IDXReader.write(IDXArray(dimensions: [5000], bytes: values), to: raw, compress: false)
+    let bytes = [UInt8](try Data(contentsOf: raw))
+    let joined = dir.appendingPathComponent("joined-idx1.gz")
+    // Three members, each its own gzip stream, the way standard tools concatenate them.
+    for (k, part) in [bytes[0..<7], bytes[7..<3000], bytes[3000...]].enumerated() {
+      let handle = try #require(gzopen(joined.path, k == 0 ? "wb" : "ab"))
+      var chunk = Array(part)
+      #expect(gzwrite(handle, &chunk, UInt32(chunk.count)) == Int32(chunk.count))
+      gzclose(handle)
+    }
+    #expect(try IDXReader.read(joined) == IDXArray(dimensions: [5000], bytes: values))
+    // A lying header in a small gzip file is truncated, found by reading, not by allocating.
+    var lie = bytes
+    lie[4...7] = [0x7F, 0xFF, 0xFF, 0xFF]
+    let liar = dir.appendingPathComponent("liar-idx1.gz")
+    let handle = try #require(gzopen(liar.path, "wb"))
+    #expect(gzwrite(handle, &lie, UInt32(lie.count)) == Int32(lie.count))
+    gzclose(handle)
+    #expect(
+      throws: DataError.truncated(
+        file: "liar-idx1.gz", expectedBytes: 8 + 0x7FFF_FFFF, availableBytes: 5008)
+    ) { try IDXReader.read(liar) }
+  }
+
 }

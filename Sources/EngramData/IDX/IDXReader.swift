@@ -39,17 +39,15 @@ public enum IDXReader {
     } catch let error as InputFileError {
       throw DataError.unreadable(file: url.path, reason: error.reason)
     }
+    // A gzip file's trailer gives only its last member's size, and files made of several
+    // members are valid: the uncompressed size is learnt by reading, in chunks, so a header
+    // that lies allocates no more than the data that actually arrives.
     let compressed = try isGzip(url)
-    let available: Int
-    if compressed {
-      guard fileSize >= 18 else {
-        throw DataError.corruptGzip(
-          file: name, reason: "only \(fileSize) bytes, shorter than a gzip header and trailer")
-      }
-      available = try gzipUncompressedSize(url, fileSize: fileSize)
-    } else {
-      available = fileSize
+    if compressed && fileSize < 18 {
+      throw DataError.corruptGzip(
+        file: name, reason: "only \(fileSize) bytes, shorter than a gzip header and trailer")
     }
+    let available = compressed ? Int.max : fileSize
 
     guard let handle = gzopen(url.path, "rb") else {
       throw DataError.unreadable(file: url.path, reason: String(cString: strerror(errno)))
@@ -91,14 +89,16 @@ public enum IDXReader {
         file: name, expectedBytes: headerBytes + elements, availableBytes: available)
     }
 
-    var bytes = [UInt8](repeating: 0, count: elements)
-    try readExactly(handle, into: &bytes, count: elements, file: name, available: available)
-    var probe: UInt8 = 0
-    let extra = gzread(handle, &probe, 1)
-    if extra < 0 { throw gzipError(handle, file: name) }
-    if extra > 0 {
-      throw DataError.trailingBytes(file: name, count: available - headerBytes - elements)
+    let bytes = try readChunked(handle, count: elements, file: name, headerBytes: headerBytes)
+    var probe = [UInt8](repeating: 0, count: 1 << 16)
+    var extra = 0
+    while true {
+      let n = gzread(handle, &probe, UInt32(probe.count))
+      if n < 0 { throw gzipError(handle, file: name) }
+      if n == 0 { break }
+      extra += Int(n)
     }
+    if extra > 0 { throw DataError.trailingBytes(file: name, count: extra) }
     return IDXArray(dimensions: dimensions, bytes: bytes)
   }
 
@@ -133,18 +133,26 @@ public enum IDXReader {
     }
   }
 
-  /// ISIZE: the uncompressed size mod 2³², from the last four bytes of a gzip file.
-  static func gzipUncompressedSize(_ url: URL, fileSize: Int) throws -> Int {
-    guard let file = FileHandle(forReadingAtPath: url.path) else {
-      throw DataError.unreadable(file: url.path, reason: "permission denied or not a file")
+  /// `count` bytes read in chunks of at most 64 MiB, so memory grows with the data that
+  /// arrives rather than with what a header claims.
+  private static func readChunked(_ handle: gzFile, count: Int, file: String, headerBytes: Int)
+    throws -> [UInt8]
+  {
+    var bytes: [UInt8] = []
+    bytes.reserveCapacity(min(count, 1 << 26))
+    var chunk = [UInt8](repeating: 0, count: min(count, 1 << 26))
+    while bytes.count < count {
+      let want = min(count - bytes.count, chunk.count)
+      do {
+        try readExactly(handle, into: &chunk, count: want, file: file, available: .max)
+      } catch DataError.truncated(_, _, let got) {
+        throw DataError.truncated(
+          file: file, expectedBytes: headerBytes + count,
+          availableBytes: headerBytes + bytes.count + got)
+      }
+      bytes.append(contentsOf: chunk.prefix(want))
     }
-    defer { try? file.close() }
-    file.seek(toFileOffset: UInt64(fileSize - 4))
-    let tail = [UInt8](file.readData(ofLength: 4))
-    guard tail.count == 4 else {
-      throw DataError.corruptGzip(file: url.lastPathComponent, reason: "no trailer")
-    }
-    return Int(tail[0]) | Int(tail[1]) << 8 | Int(tail[2]) << 16 | Int(tail[3]) << 24
+    return bytes
   }
 
   private static func readExactly(

@@ -58,14 +58,14 @@ extension Report {
     }
     var lines = series
     if let first = study.series.first, first.points.contains(where: { $0.difference != nil }),
-      let base = first.points.first, first.points.count > 1
+      let base = first.points.first, let end = first.points.last, first.points.count > 1
     {
       lines.append(
         SVGChart.Series(
           name: "no replay (\(base.label))",
           points: [
-            SVGChart.Point(x: first.points.first!.x, y: base.mean),
-            SVGChart.Point(x: first.points.last!.x, y: base.mean),
+            SVGChart.Point(x: base.x, y: base.mean),
+            SVGChart.Point(x: end.x, y: base.mean),
           ], color: "#888888", dashed: true, markers: false))
     }
     let points = study.series.first?.points ?? []

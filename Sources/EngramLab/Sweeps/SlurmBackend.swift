@@ -123,8 +123,9 @@ public struct SlurmBackend: Sendable {
     process.standardOutput = out
     process.standardError = err
     try process.run()
-    let outData = out.fileHandleForReading.readDataToEndOfFile()
-    let errData = err.fileHandleForReading.readDataToEndOfFile()
+    // Both pipes are drained before waiting, so a chatty command cannot block on a full pipe.
+    let outData = try out.fileHandleForReading.readToEnd() ?? Data()
+    let errData = try err.fileHandleForReading.readToEnd() ?? Data()
     process.waitUntilExit()
     let trim = { (d: Data) in
       String(decoding: d, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
