@@ -114,7 +114,9 @@ public struct LocalBackend: Sendable {
       "run", "--config", location.config(index).path, "--store", store.path, "--sweep-id",
       "\(sweep)", "--sweep-index", "\(index)",
     ]
-    FileManager.default.createFile(atPath: location.log(index).path, contents: nil)
+    guard FileManager.default.createFile(atPath: location.log(index).path, contents: nil) else {
+      throw CocoaError(.fileWriteUnknown, userInfo: [NSFilePathErrorKey: location.log(index).path])
+    }
     let log = try FileHandle(forWritingTo: location.log(index))
     process.standardOutput = log
     process.standardError = log
