@@ -60,13 +60,13 @@ let package = Package(
     .executableTarget(
       name: "engram",
       dependencies: [
-        "EngramTheory", "EngramContinual", "EngramNN", "EngramData", "EngramLab",
+        "EngramTheory", "EngramContinual", "EngramNN", "EngramData", "EngramIO", "EngramLab",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ]
     ),
     .testTarget(name: "EngramRandomTests", dependencies: ["EngramRandom"]),
     .testTarget(name: "EngramSpellingTests", dependencies: ["EngramSpelling"]),
-    .testTarget(name: "EngramNNTests", dependencies: ["EngramNN", "EngramRandom"]),
+    .testTarget(name: "EngramNNTests", dependencies: ["EngramIO", "EngramNN", "EngramRandom"]),
     .testTarget(
       name: "EngramContinualTests",
       dependencies: [

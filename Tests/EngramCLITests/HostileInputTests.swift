@@ -95,4 +95,30 @@ struct HostileInputTests {
     #expect(result.stderr.contains("bytes allowed for a YAML config"))
     #expect(result.stderr.utf8.count < 1000)
   }
+
+  @Test("sizes from input that cannot be allocated are refused with what they would need")
+  func impossibleSizes() throws {
+    let wide = try CLI.temporaryFile(
+      "{\"w_star\": [" + Array(repeating: "0", count: 100_000).joined(separator: ",")
+        + "], \"tasks\": [{\"rows\": [[" + (["1"] + Array(repeating: "0", count: 99_999))
+        .joined(separator: ",") + "]]}]}")
+    let small = try CLI.temporaryFile(
+      #"{"w_star": [0, 1], "tasks": [{"rows": [[1, 0]]}, {"rows": [[0, 1]]}]}"#)
+    let cases: [([String], String)] = [
+      (["run", "--no-store", "--model", "mlp:100000,100000"], "the model mlp:100000,100000 would need"),
+      (["run", "--no-store", "--model", "cnn:100000,100000,100000"], "would need"),
+      (["train", "--model", "mlp:1000000,1000000"], "would need"),
+      (["theory", "forgetting", "--spec", wide], "a spec of dimension 100000"),
+      (["theory", "angles", "--spec", wide], "a spec of dimension 100000"),
+      (["theory", "forgetting", "--spec", small, "--order", "random:1000000000000"], "at most 1000000"),
+      (["theory", "forgetting", "--spec", small, "--order", "cyclic:100000000"], "at most 1000000"),
+      (["theory", "sweep", "--construction", "subspace", "--dimension", "200000"], "would need"),
+    ]
+    for (arguments, message) in cases {
+      let result = try CLI.run(arguments)
+      #expect(result.status == 1, "\(arguments)")
+      #expect(result.stderr.contains(message), "\(arguments): \(result.stderr)")
+    }
+  }
+
 }

@@ -1,3 +1,4 @@
+import EngramIO
 import EngramNN
 import EngramRandom
 import Foundation
@@ -169,5 +170,31 @@ struct PerExampleTests {
           "\(text) \(statistic) parameter \(i)")
       }
     }
+  }
+}
+
+@Suite("Model sizes")
+struct ModelSizeTests {
+  @Test("parameters are counted before anything is allocated, exactly as the built model has them")
+  func countedBeforeBuilding() throws {
+    let image = InputShape(height: 28, width: 28)
+    for (text, input) in [
+      ("linear", InputShape(features: 7)), ("mlp:400,400", image), ("mlp:3", InputShape(features: 5)),
+      ("cnn", image), ("cnn:4,8,16", InputShape(height: 12, width: 10, channels: 3)),
+    ] {
+      let architecture = try Architecture(parsing: text)
+      let model = try architecture.build(input: input, outputs: 10)
+      #expect(architecture.parameterCount(input: input, outputs: 10) == model.parameterCount, "\(text)")
+    }
+  }
+
+  @Test("a model larger than the machine's memory is refused, naming what it would need")
+  func tooLarge() throws {
+    let huge = try Architecture(parsing: "mlp:1000000,1000000")
+    #expect(throws: MemoryLimitError.self) {
+      try huge.build(input: InputShape(features: 784), outputs: 10)
+    }
+    #expect(Architecture.mlp(hidden: [Int.max / 2, 4]).parameterCount(
+      input: InputShape(features: 8), outputs: 2) == nil)
   }
 }

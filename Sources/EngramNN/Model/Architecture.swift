@@ -1,3 +1,4 @@
+import EngramIO
 import Foundation
 
 /// The shape of a network's input: a flat feature count, and image geometry when the features
@@ -89,6 +90,10 @@ public enum Architecture: Sendable, Equatable, CustomStringConvertible {
   /// - Throws: `ModelError.needsImages` for a CNN on plain features;
   ///   `.invalidArchitecture` when the image is too small for two poolings.
   public func build(input: InputShape, outputs: Int) throws -> Model {
+    // Parameters, gradients and up to two optimiser moments: 16 bytes a parameter.
+    try MemoryLimit.check(
+      count: parameterCount(input: input, outputs: outputs), bytesEach: 16,
+      for: "the model \(description)")
     var layers: [Layer] = []
     switch self {
     case .mlp(let hidden):
@@ -123,5 +128,30 @@ public enum Architecture: Sendable, Equatable, CustomStringConvertible {
       layers.append(Linear(hidden, outputs))
     }
     return Model(architecture: self, layers: layers)
+  }
+
+  /// The number of parameters for an input shape and output count, counted before anything is
+  /// allocated (nil when it overflows).
+  public func parameterCount(input: InputShape, outputs: Int) -> Int? {
+    func linear(_ inputs: Int?, _ outputs: Int) -> Int? {
+      CheckedSize.sum([CheckedSize.product(inputs, outputs), outputs])
+    }
+    switch self {
+    case .mlp(let hidden):
+      var widths: [Int] = [input.features] + hidden
+      widths.append(outputs)
+      return CheckedSize.sum(zip(widths, widths.dropFirst()).map { linear($0, $1) })
+    case .cnn(let channels, let hidden):
+      guard let image = input.image else { return 0 }
+      var (h, w, c) = image
+      var counts: [Int?] = []
+      for out in channels {
+        counts.append(CheckedSize.sum([CheckedSize.product(9, c, out), out]))
+        (h, w, c) = (h / 2, w / 2, out)
+      }
+      counts.append(linear(CheckedSize.product(h, w, c), hidden))
+      counts.append(linear(hidden, outputs))
+      return CheckedSize.sum(counts)
+    }
   }
 }

@@ -1,3 +1,4 @@
+import EngramIO
 import EngramLinalg
 import EngramRandom
 
@@ -58,6 +59,24 @@ public enum Construction: Sendable, Equatable {
     return found
   }
 
+  /// Refuses a construction whose d × d projections or samples × d data would not fit in
+  /// memory, before any is built.
+  /// - Throws: `MemoryLimitError`.
+  public func checkSize() throws {
+    let (d, rows): (Int, Int)
+    switch self {
+    case .worstCase(let tasks, let dimension): (d, rows) = (dimension, tasks)
+    case .subspace(let dimension, _, let samples), .hyperplanes(let dimension, _, let samples):
+      (d, rows) = (dimension, samples)
+    case .threeD(_, let samples): (d, rows) = (3, samples)
+    case .evronCyclic(let iterations): (d, rows) = (2, iterations)
+    case .twoLines, .evronIdentity: return
+    }
+    try MemoryLimit.check(
+      count: CheckedSize.sum([CheckedSize.product(d, d, 4), CheckedSize.product(rows, d, 2)]),
+      bytesEach: 8, for: "the \(name) construction of dimension \(d)")
+  }
+
   /// The command-line name.
   public var name: String {
     switch self {
@@ -74,6 +93,7 @@ public enum Construction: Sendable, Equatable {
   /// Builds the tasks; Gaussian samples (if any) come from `stream`.
   /// - Throws: `TheoryError.parameterOutOfRange` naming the parameter and its allowed range.
   public func instance(using stream: inout RandomStream) throws -> ConstructionInstance {
+    try checkSize()
     switch self {
     case .worstCase(let tasks, let dimension):
       return try WorstCaseConstruction(tasks: tasks, dimension: dimension).instance()

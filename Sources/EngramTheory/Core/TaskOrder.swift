@@ -1,3 +1,4 @@
+import EngramIO
 import EngramLinalg
 import EngramRandom
 
@@ -12,6 +13,10 @@ public enum TaskOrder: Sendable, Equatable {
   /// An explicit list of task indices (0-based); tasks may repeat or be skipped.
   case explicit([Int])
 
+  /// The longest order trained (10⁶ steps): each step solves a least-squares problem, so longer
+  /// orders are hours of work, not a study.
+  public static let maximumLength = 1_000_000
+
   /// The concrete index sequence for `taskCount` tasks.
   ///
   /// Only `.random` draws from the stream.
@@ -22,21 +27,30 @@ public enum TaskOrder: Sendable, Equatable {
     case .identity:
       return Array(0..<taskCount)
     case .cyclic(let passes):
-      guard passes >= 1 else {
+      guard passes >= 1, let steps = CheckedSize.product(passes, taskCount),
+        steps <= Self.maximumLength
+      else {
         throw TheoryError.parameterOutOfRange(
-          name: "passes", value: "\(passes)", allowed: "at least 1")
+          name: "passes", value: "\(passes)",
+          allowed: "at least 1, and at most \(Self.maximumLength) steps in all (passes × \(taskCount) tasks)")
       }
       return (0..<passes).flatMap { _ in 0..<taskCount }
     case .random(let iterations):
-      guard iterations >= 1 else {
+      guard iterations >= 1, iterations <= Self.maximumLength else {
         throw TheoryError.parameterOutOfRange(
-          name: "iterations", value: "\(iterations)", allowed: "at least 1")
+          name: "iterations", value: "\(iterations)",
+          allowed: "at least 1 and at most \(Self.maximumLength)")
       }
       return (0..<iterations).map { _ in stream.nextInt(below: taskCount) }
     case .explicit(let list):
       guard !list.isEmpty else {
         throw TheoryError.invalidSpec(
           file: nil, field: "order", problem: "is empty; list at least one task index")
+      }
+      guard list.count <= Self.maximumLength else {
+        throw TheoryError.invalidSpec(
+          file: nil, field: "order",
+          problem: "has \(list.count) steps; at most \(Self.maximumLength) are trained")
       }
       if let (position, bad) = list.enumerated().first(where: { $0.1 < 0 || $0.1 >= taskCount }) {
         throw TheoryError.invalidSpec(

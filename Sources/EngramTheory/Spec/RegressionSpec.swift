@@ -42,6 +42,11 @@ public struct RegressionSpec: Sendable, Equatable {
       throw TheoryError.invalidSpec(
         file: nil, field: "tasks", problem: "is empty; give at least one task")
     }
+    // The engine keeps d × d projections (a few at once) in Double: check before any is made.
+    let d = groundTruth.count
+    try MemoryLimit.check(
+      count: CheckedSize.product(d, d, 4), bytesEach: 8,
+      for: "a spec of dimension \(d) (its d × d projections)")
     for (t, source) in sources.enumerated() {
       guard source.dimension == groundTruth.count else {
         throw TheoryError.invalidSpec(
@@ -55,6 +60,9 @@ public struct RegressionSpec: Sendable, Equatable {
           throw TheoryError.invalidSpec(
             file: nil, field: "tasks[\(t)].samples", problem: "must be at least 1")
         }
+        try MemoryLimit.check(
+          count: CheckedSize.product(samples, d), bytesEach: 8,
+          for: "tasks[\(t)] with \(samples) samples of dimension \(d)")
         guard basis.isFinite else {
           throw TheoryError.invalidSpec(
             file: nil, field: "tasks[\(t)].basis",

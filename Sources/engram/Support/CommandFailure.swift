@@ -1,6 +1,7 @@
 import ArgumentParser
 import EngramContinual
 import EngramData
+import EngramIO
 import EngramLab
 import EngramLinalg
 import EngramNN
@@ -36,6 +37,10 @@ func reportingErrors(_ body: () throws -> Void) throws {
     fail(error.description)
   } catch let error as CocoaError {
     fail(error.localizedDescription)
+  } catch let error as MemoryLimitError {
+    fail(error.description)
+  } catch let error as InputFileError {
+    fail(error.description)
   } catch let error as CommandError {
     fail(error.message)
   }
