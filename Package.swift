@@ -36,6 +36,8 @@ let package = Package(
     .systemLibrary(name: "CZlib", path: "Sources/CZlib", providers: [.apt(["zlib1g-dev"])]),
     .target(name: "EngramRandom"),
     .target(name: "EngramIO"),
+    // prctl for sweep workers (variadic in C, so not callable from Swift).
+    .target(name: "CProcess"),
     // "Did you mean": shared by the theory engine's and the lab's errors, below both.
     .target(name: "EngramSpelling"),
     .target(
@@ -60,7 +62,8 @@ let package = Package(
     .executableTarget(
       name: "engram",
       dependencies: [
-        "EngramTheory", "EngramContinual", "EngramNN", "EngramData", "EngramIO", "EngramLab",
+        "CProcess", "EngramTheory", "EngramContinual", "EngramNN", "EngramData", "EngramIO",
+        "EngramLab",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ]
     ),

@@ -173,13 +173,16 @@ public final class ContinualExperiment {
   }
 
   /// Runs it once; with `checkpointing`, saves itself at every task end and every `every`
-  /// iterations, and continues from `checkpointing.resume` when one is given.
+  /// iterations, and continues from `checkpointing.resume` when one is given. When `stop` is
+  /// requested, the run saves a checkpoint after the current step and stops.
   /// - Throws: `InterruptedExperiment` (with the results so far) when training fails, e.g.
-  ///   `TrainingError.nonFiniteLoss`; `ModelError` for a checkpoint of another run.
+  ///   `TrainingError.nonFiniteLoss`, or stops (`ExperimentStopped`); `ModelError` for a
+  ///   checkpoint of another run.
   public func run(
-    observer: (ExperimentEvent) -> Void = { _ in }, checkpointing: ExperimentCheckpointing? = nil
+    observer: (ExperimentEvent) -> Void = { _ in }, checkpointing: ExperimentCheckpointing? = nil,
+    stop: StopRequest? = nil
   ) throws -> ExperimentResult {
-    let run = ExperimentRun(experiment: self, checkpointing: checkpointing)
+    let run = ExperimentRun(experiment: self, checkpointing: checkpointing, stop: stop)
     try run.start()
     let count = plan.stream.tasks.count
     observer(.started(tasks: count, from: run.state.nextTask))
@@ -220,12 +223,15 @@ public final class ContinualExperiment {
 final class ExperimentRun {
   let experiment: ContinualExperiment
   let checkpointing: ExperimentCheckpointing?
+  let stop: StopRequest?
   var state = ExperimentState()
   var started = Date()
 
-  init(experiment: ContinualExperiment, checkpointing: ExperimentCheckpointing?) {
+  init(experiment: ContinualExperiment, checkpointing: ExperimentCheckpointing?, stop: StopRequest?)
+  {
     self.experiment = experiment
     self.checkpointing = checkpointing
+    self.stop = stop
   }
 
   private var plan: ExperimentPlan { experiment.plan }
@@ -273,6 +279,10 @@ final class ExperimentRun {
         }
         if let every = checkpointing?.every, report.iteration % every == 0 {
           try save(nextTask: t, inTask: trainer.progress)
+        }
+        if let signal = stop?.requested {
+          try save(nextTask: t, inTask: trainer.progress)
+          throw ExperimentStopped(signal: signal)
         }
       }
     }

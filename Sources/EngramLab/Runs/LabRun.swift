@@ -17,6 +17,8 @@ public struct RunOptions: Sendable {
   public var sweepID: Int64?
   /// Index in the sweep.
   public var sweepIndex: Int?
+  /// Set when a signal asks the run to stop (nil: signals are not watched).
+  public var stop: StopRequest?
 
   /// Options.
   public init(
@@ -165,7 +167,8 @@ public enum LabRun {
     // From here on the row exists: any failure marks it failed, with the message.
     do {
       if let idFile, let id { try writeAtomically("\(id)\n", to: idFile) }
-      let result = try experiment.run(observer: observer, checkpointing: checkpointing)
+      let result = try experiment.run(
+        observer: observer, checkpointing: checkpointing, stop: options.stop)
       record.status = .complete
       record.result = result
       record.finishedAt = Date()
@@ -173,9 +176,13 @@ public enum LabRun {
       try finish(record, metrics: metrics, id: id, store: store, folder: options.checkpointDirectory)
       return RunOutcome(id: id, record: record, result: result, metrics: metrics)
     } catch {
-      record.status = .failed
+      let stopped = (error as? InterruptedExperiment)?.underlying is ExperimentStopped
+      record.status = stopped ? .interrupted : .failed
       record.result = (error as? InterruptedExperiment)?.partial
-      record.message = "\(error)"
+      record.message =
+        stopped && options.checkpointDirectory != nil
+        ? "\(error); continue with --resume \(options.checkpointDirectory?.path ?? "")"
+        : "\(error)"
       record.finishedAt = Date()
       try finish(
         record, metrics: record.result.map(RunMetrics.init), id: id, store: store,

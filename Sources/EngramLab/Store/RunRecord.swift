@@ -21,6 +21,8 @@ public struct RunRecord: Codable, Sendable, Equatable {
     case complete
     /// Stopped by an error; `message` says which.
     case failed
+    /// Stopped by a signal (SIGINT, SIGTERM) after saving; `--resume` continues it.
+    case interrupted
   }
 
   /// What kind of run.

@@ -1,3 +1,4 @@
+import EngramContinual
 import Foundation
 
 /// What a sweep launch did.
@@ -16,6 +17,10 @@ public struct SweepLaunch: Sendable {
   public let failed: [(index: Int, log: String)]
   /// The Slurm job id (Slurm backend).
   public let jobID: String?
+  /// Runs not finished because a signal stopped the sweep (never started, or interrupted).
+  public var unfinished: [Int] = []
+  /// The signal that stopped the sweep, if one did.
+  public var stoppedBy: Int32? = nil
 }
 
 /// Creates a sweep in the store, writes its folder, and says which runs still need doing.
@@ -65,9 +70,12 @@ public struct LocalBackend: Sendable {
   /// Runs every run of `definition` not already complete in the store.
   /// - Parameter progress: called with (finished, to do, failed so far) as runs end.
   /// - Throws: store and file-system errors (a failing run is reported, not thrown).
+  /// When `stop` is requested, no further run starts, the signal is forwarded to the running
+  /// workers (each saves and records itself as interrupted), and the launch lists the runs that
+  /// did not finish.
   public func run(
     _ definition: SweepDefinition, store: ResultsStore, folder: URL? = nil,
-    progress: (Int, Int, Int) -> Void = { _, _, _ in }
+    stop: StopRequest? = nil, progress: (Int, Int, Int) -> Void = { _, _, _ in }
   ) throws -> SweepLaunch {
     // Unless the sweep sets threads, the machine's cores are shared among the workers.
     let cores = ProcessInfo.processInfo.activeProcessorCount
@@ -78,8 +86,16 @@ public struct LocalBackend: Sendable {
     var running: [(index: Int, process: Process)] = []
     var completed = 0
     var failed: [(Int, String)] = []
+    var unfinished: [Int] = []
+    var forwarded = false
     progress(0, pending.count, 0)
     while !queue.isEmpty || !running.isEmpty {
+      if let signal = stop?.requested, !forwarded {
+        forwarded = true
+        unfinished += queue
+        queue.removeAll()
+        for item in running { kill(item.process.processIdentifier, signal) }
+      }
       while running.count < workers, let index = queue.popFirst() {
         running.append((index, try launch(index, location: location, store: store, sweep: id)))
       }
@@ -93,6 +109,8 @@ public struct LocalBackend: Sendable {
         item.process.waitUntilExit()
         if item.process.terminationStatus == 0 {
           completed += 1
+        } else if forwarded {
+          unfinished.append(item.index)
         } else {
           failed.append((item.index, location.logTail(item.index)))
         }
@@ -102,7 +120,8 @@ public struct LocalBackend: Sendable {
     }
     return SweepLaunch(
       sweepID: id, folder: location, total: definition.runs.count, skipped: skipped,
-      completed: completed, failed: failed.map { (index: $0.0, log: $0.1) }, jobID: nil)
+      completed: completed, failed: failed.map { (index: $0.0, log: $0.1) }, jobID: nil,
+      unfinished: unfinished.sorted(), stoppedBy: stop?.requested)
   }
 
   private func launch(_ index: Int, location: SweepFolder, store: ResultsStore, sweep: Int64)

@@ -204,7 +204,7 @@ extension SlurmBackend {
         try store.insert(record)
         imported += 1
       }
-      if record.status == .failed {
+      if record.status == .failed || record.status == .interrupted {
         if active.contains(index) {
           running.append(index)
         } else {
@@ -221,13 +221,15 @@ extension SlurmBackend {
   /// Runs array task `index` of `folder`: continues from its checkpoint when one exists,
   /// and writes its record to the result file (also when it fails).
   /// - Throws: the run's error after writing a failed record.
-  public static func runTask(_ folder: SweepFolder, index: Int, checkpointEvery: Int? = 100)
-    throws -> RunRecord
-  {
+  public static func runTask(
+    _ folder: SweepFolder, index: Int, checkpointEvery: Int? = 100, stop: StopRequest? = nil
+  ) throws -> RunRecord {
     let manifest = try folder.manifest()
-    let options = RunOptions(
+    var options = RunOptions(
       storePath: nil, checkpointDirectory: folder.checkpoints(index),
       checkpointEvery: checkpointEvery, sweepID: manifest.sweepID, sweepIndex: index)
+    // Slurm sends SIGTERM before a time limit or preemption: the task saves and stops.
+    options.stop = stop
     do {
       let config = try folder.runConfig(index)
       let hasCheckpoint = FileManager.default.fileExists(

@@ -59,6 +59,10 @@ struct Run: ParsableCommand {
         storePath: storage.path,
         checkpointDirectory: checkpointDir.map { URL(fileURLWithPath: $0) },
         checkpointEvery: checkpointEvery, sweepID: sweepId, sweepIndex: sweepIndex)
+      let stop = StopRequest()
+      options.stop = stop
+      SignalWatch.install(stop)
+      if sweepId != nil { SweepWorker.stopWithParent() }
       let progress = RunProgress(quiet: false)
       let outcome: RunOutcome
       do {
@@ -80,6 +84,7 @@ struct Run: ParsableCommand {
         }
       } catch let failed as FailedRun {
         let resolved = try RunConfig(json: failed.record.config, file: "run record")
+        let stopped = (failed.underlying as? InterruptedExperiment)?.underlying as? ExperimentStopped
         if let partial = failed.record.result {
           if json {
             // The JSON still carries what finished, so scripts keep partial results.
@@ -93,6 +98,10 @@ struct Run: ParsableCommand {
                 "results before the failure:\n\(RunReport.table(partial, metrics: RunMetrics(partial), config: resolved))\n".utf8)
             )
           }
+        }
+        if let stopped {
+          FileHandle.standardError.write(Data("\(failed.record.message ?? "\(stopped)")\n".utf8))
+          throw ExitCode(stopped.exitStatus)
         }
         throw failed
       }

@@ -1,4 +1,5 @@
 import ArgumentParser
+import EngramContinual
 import EngramLab
 import Foundation
 
@@ -71,8 +72,10 @@ struct SweepStart: ParsableCommand {
           "collect results with: engram sweep collect \(launch.sweepID) --store \(store)")
         return
       }
+      let stop = StopRequest()
+      SignalWatch.install(stop)
       let launch = try LocalBackend(workers: workers).run(
-        definition, store: results, folder: folder
+        definition, store: results, folder: folder, stop: stop
       ) { done, total, failed in
         if total > 0 {
           reporter.update(
@@ -90,6 +93,14 @@ struct SweepStart: ParsableCommand {
       if launch.completed + launch.skipped > 0 {
         print("")
         print(try SweepTables.summary(SweepSummary.make(store: results, sweep: launch.sweepID)))
+      }
+      if let signal = launch.stoppedBy {
+        let stopped = ExperimentStopped(signal: signal)
+        FileHandle.standardError.write(
+          Data(
+            "sweep \(stopped): runs \(launch.unfinished.map(String.init).joined(separator: ", ")) did not finish; run the same command again to continue (complete runs are skipped)\n"
+              .utf8))
+        throw ExitCode(stopped.exitStatus)
       }
       if !launch.failed.isEmpty { throw ExitCode(1) }
     }
@@ -113,8 +124,11 @@ struct SweepTask: ParsableCommand {
 
   func run() throws {
     try reportingErrors {
+      let stop = StopRequest()
+      SignalWatch.install(stop)
       let record = try SlurmBackend.runTask(
-        SweepFolder(URL(fileURLWithPath: folder)), index: index, checkpointEvery: checkpointEvery)
+        SweepFolder(URL(fileURLWithPath: folder)), index: index, checkpointEvery: checkpointEvery,
+        stop: stop)
       let accuracy = record.result.map { RunMetrics($0)["average_accuracy"] ?? 0 } ?? 0
       print("run \(index): \(record.status.rawValue), average accuracy \(accuracy)")
     }

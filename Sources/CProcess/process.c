@@ -1,0 +1,14 @@
+#include "CProcess.h"
+
+#if defined(__linux__)
+#include <sys/prctl.h>
+
+int engram_set_parent_death_signal(int signal) {
+  return prctl(PR_SET_PDEATHSIG, (unsigned long)signal, 0, 0, 0);
+}
+#else
+int engram_set_parent_death_signal(int signal) {
+  (void)signal;
+  return -1;
+}
+#endif
