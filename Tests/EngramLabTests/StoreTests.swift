@@ -113,7 +113,11 @@ struct StoreTests {
     try DatabaseQueue(path: other).write { db in
       try db.execute(sql: "CREATE TABLE notes (text TEXT); INSERT INTO notes VALUES ('mine')")
     }
+    let before = try Data(contentsOf: URL(fileURLWithPath: other))
     #expect(throws: StoreError.foreign(path: other)) { try ResultsStore(path: other) }
+    // Not a byte changed: no WAL switch (header bytes 18–19), no page added, no -wal file.
+    #expect(try Data(contentsOf: URL(fileURLWithPath: other)) == before)
+    #expect(!FileManager.default.fileExists(atPath: other + "-wal"))
     let notes = try DatabaseQueue(path: other).read {
       try String.fetchAll($0, sql: "SELECT text FROM notes")
     }

@@ -1,4 +1,5 @@
 import EngramContinual
+import EngramIO
 import Foundation
 import GRDB
 
@@ -41,6 +42,9 @@ public final class ResultsStore: @unchecked Sendable {
       let folder = URL(fileURLWithPath: path).deletingLastPathComponent()
       try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
     }
+    // Opening a pool switches the file to WAL mode: another program's database is recognised
+    // first, read-only, so it is refused without a byte changed.
+    if exists { try Self.refuseForeign(path: path, timeout: busyTimeout) }
     var configuration = Configuration()
     configuration.busyMode = .timeout(busyTimeout)
     configuration.label = "engram-store"
@@ -50,6 +54,37 @@ public final class ResultsStore: @unchecked Sendable {
       throw Self.translate(error, path: path, timeout: busyTimeout)
     }
     try guarded { try self.prepareSchema() }
+  }
+
+  /// Throws unless the file at `path` is empty, an empty database, or an Engram store — checked
+  /// through a read-only connection.
+  /// - Throws: `StoreError.foreign` or `.corrupt`.
+  static func refuseForeign(path: String, timeout: TimeInterval) throws {
+    guard let size = try? InputFile.check(path), size > 0 else {
+      if case .regular = InputFile.kind(of: path) { return }
+      throw StoreError.corrupt(path: path, reason: "not a regular file")
+    }
+    var configuration = Configuration()
+    configuration.readonly = true
+    configuration.busyMode = .timeout(timeout)
+    do {
+      let queue = try DatabaseQueue(path: path, configuration: configuration)
+      let (application, tables) = try queue.read { db in
+        (
+          try Int32.fetchOne(db, sql: "PRAGMA application_id") ?? 0,
+          try Int.fetchOne(db, sql: "SELECT count(*) FROM sqlite_master WHERE type = 'table'")
+            ?? 0
+        )
+      }
+      try queue.close()
+      guard application == applicationID || (application == 0 && tables == 0) else {
+        throw StoreError.foreign(path: path)
+      }
+    } catch let error as StoreError {
+      throw error
+    } catch {
+      throw translate(error, path: path, timeout: timeout)
+    }
   }
 
   /// Maps SQLite's errors to messages that say what to do.
