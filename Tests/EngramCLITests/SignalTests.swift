@@ -67,6 +67,35 @@ struct SignalTests {
     #expect(try ResultsStore(path: store).summaries().map(\.status) == [.complete])
   }
 
+  @Test("resuming a folder into another store never writes over that store's run of the same id")
+  func resumeIntoAnotherStore() throws {
+    let settings = [
+      "--dataset", try slice(), "--batch", "16", "--epochs", "4", "--threads", "1",
+    ]
+    let work = try Fixtures.temporaryDirectory("other-store")
+    let first = work.appendingPathComponent("first.sqlite").path
+    let other = work.appendingPathComponent("other.sqlite").path
+    let folder = work.appendingPathComponent("ckpt").path
+    let (process, _) = try start(
+      ["run", "--store", first, "--checkpoint-dir", folder, "--checkpoint-every", "5"] + settings,
+      in: work)
+    wait(60) { FileManager.default.fileExists(atPath: folder + "/run.ckpt") }
+    kill(process.processIdentifier, SIGTERM)
+    process.waitUntilExit()
+    // Another store whose run 1 is unrelated.
+    let unrelated = try CLI.run(
+      ["run", "--store", other, "--dataset", try slice(), "--batch", "256", "--seed", "9"], in: work)
+    #expect(unrelated.status == 0, "\(unrelated.stderr)")
+    let before = try ResultsStore(path: other).record(id: 1)
+    let resumed = try CLI.run(["run", "--store", other, "--resume", folder], in: work)
+    #expect(resumed.status == 0, "\(resumed.stderr)")
+    let after = try ResultsStore(path: other).record(id: 1)
+    #expect(after.config == before.config && after.seed == 9 && after.uid == before.uid)
+    #expect(try ResultsStore(path: other).summaries().count == 2)
+    // The first store's interrupted row stays as it was.
+    #expect(try ResultsStore(path: first).summaries().map(\.status) == [.interrupted])
+  }
+
   @Test("SIGTERM to a sweep reaches its workers; none is left running, none left `running`")
   func sweep() throws {
     let work = try Fixtures.temporaryDirectory("signal-sweep")

@@ -97,9 +97,8 @@ public enum LabRun {
     if let json = try? InputFile.text(resultFile.path) {
       let record = try ResultsStore.decode(json, path: resultFile.path)
       if record.status == .complete, let result = record.result {
-        let id = try? InputFile.text(folder.appendingPathComponent("run-id").path)
         return RunOutcome(
-          id: id.flatMap { Int64($0.trimmingCharacters(in: .whitespacesAndNewlines)) },
+          id: savedIdentity(folder.appendingPathComponent("run-id"))?.id,
           record: record, result: result, metrics: RunMetrics(result))
       }
     }
@@ -108,6 +107,14 @@ public enum LabRun {
       FileManager.default.fileExists(atPath: checkpointFile.path)
       ? try CheckpointFile.read(from: checkpointFile) : nil
     return try start(config, options: options, resume: checkpoint, observer: observer)
+  }
+
+  /// The store row id and unique id a checkpoint folder's `run-id` file holds ("12 UUID").
+  static func savedIdentity(_ file: URL) -> (id: Int64, uid: String)? {
+    guard let text = try? InputFile.text(file.path, limit: 1024) else { return nil }
+    let parts = text.split(whereSeparator: \.isWhitespace)
+    guard parts.count == 2, let id = Int64(parts[0]) else { return nil }
+    return (id, String(parts[1]))
   }
 
   /// Writes the folder's configuration, refusing a folder that holds another run.
@@ -148,13 +155,15 @@ public enum LabRun {
       sweepIndex: options.sweepIndex)
     let idFile = options.checkpointDirectory?.appendingPathComponent("run-id")
     var id: Int64? = nil
-    if resume != nil, let idFile,
-      let text = try? InputFile.text(idFile.path),
-      let saved = Int64(text.trimmingCharacters(in: .whitespacesAndNewlines)),
-      let previous = try? store?.record(id: saved)
+    record.uid = UUID().uuidString
+    // Row ids are small integers that every store reuses: the saved row is this run's only if
+    // it carries the same unique id (a folder resumed into another store gets a new row).
+    if resume != nil, let idFile, let saved = savedIdentity(idFile),
+      let previous = try? store?.record(id: saved.id), previous.uid == saved.uid
     {
-      id = saved
+      id = saved.id
       record.startedAt = previous.startedAt
+      record.uid = saved.uid
     }
     if id == nil, let store {
       id = try store.insert(record)
@@ -166,7 +175,9 @@ public enum LabRun {
     }
     // From here on the row exists: any failure marks it failed, with the message.
     do {
-      if let idFile, let id { try writeAtomically("\(id)\n", to: idFile) }
+      if let idFile, let id, let uid = record.uid {
+        try writeAtomically("\(id) \(uid)\n", to: idFile)
+      }
       let result = try experiment.run(
         observer: observer, checkpointing: checkpointing, stop: options.stop)
       record.status = .complete

@@ -58,6 +58,9 @@ public struct RunRecord: Codable, Sendable, Equatable {
   public var study: StudyResult?
   /// Why it failed.
   public var message: String?
+  /// A unique identity (a UUID) that a checkpoint folder keeps next to the store's row id, so a
+  /// resumed run finds its own row and never writes over another store's run with that id.
+  public var uid: String?
 
   /// A short stable identity for a configuration's text (64-bit FNV-1a, hex).
   public static func key(_ text: String) -> String { FNV1a.hex(text) }
