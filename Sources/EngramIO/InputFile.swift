@@ -81,6 +81,19 @@ public enum InputFile {
     }
   }
 
+  /// The first `count` bytes of the regular file at `path` (fewer when it is shorter).
+  /// - Throws: as `check`, and `InputFileError` when reading fails.
+  public static func head(_ path: String, bytes count: Int) throws -> Data {
+    try check(path)
+    do {
+      let handle = try FileHandle(forReadingFrom: URL(fileURLWithPath: path))
+      defer { try? handle.close() }
+      return try handle.read(upToCount: count) ?? Data()
+    } catch {
+      throw InputFileError(path: path, reason: "cannot be read (\(error.localizedDescription))")
+    }
+  }
+
   /// The UTF-8 text of the regular file at `path`, at most `limit` bytes.
   /// - Throws: as `read`, and `InputFileError` for text that is not UTF-8.
   public static func text(_ path: String, limit: Int = .max, what: String = "this input") throws

@@ -13,6 +13,13 @@ public enum Report {
   }
 
   /// A whole page from sections.
+  /// The generator tag every report page carries: how an output check knows a report file is
+  /// Engram's to replace.
+  public static let marker = "engram report"
+
+  /// The tag every figure file written from a report starts with.
+  public static let figureMarker = "<!-- engram figure -->"
+
   public static func page(title: String, sections: [Section], store: String) -> String {
     let generated = ISO8601DateFormatter().string(from: Date())
     let toc = sections.enumerated().map {
@@ -24,6 +31,7 @@ public enum Report {
     return """
       <!DOCTYPE html>
       <html lang="en"><head><meta charset="utf-8">
+      <meta name="generator" content="\(marker)">
       <meta name="viewport" content="width=device-width, initial-scale=1">
       <title>\(SVGChart.escape(title))</title>
       <style>

@@ -10,7 +10,7 @@ extension ResultsStore {
   /// join on `run_id`). Returns each file's row count.
   /// - Throws: `StoreError`; file-system errors.
   @discardableResult
-  public func exportCSV(to folder: URL) throws -> [(file: String, rows: Int)] {
+  public func exportCSV(to folder: URL, force: Bool = false) throws -> [(file: String, rows: Int)] {
     try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
     var written: [(String, Int)] = []
     let summaries = try summaries()
@@ -41,7 +41,7 @@ extension ResultsStore {
           fields.map { $0 ?? "" } + metricNames.map { run.metrics[$0].map { "\($0)" } ?? "" }
             + configKeys.map { config[$0] ?? "" }))
     }
-    try write(lines, "runs.csv", into: folder, count: &written)
+    try write(lines, "runs.csv", into: folder, force: force, count: &written)
     let tables: [(String, String)] = [
       ("metrics.csv", "SELECT run_id, name, value FROM metrics ORDER BY run_id, name"),
       (
@@ -69,7 +69,7 @@ extension ResultsStore {
         "SELECT id AS sweep_id, name, backend, directory, total, created_at FROM sweeps ORDER BY id"
       ),
     ]
-    try write(try studySeedLines(summaries), "study_seeds.csv", into: folder, count: &written)
+    try write(try studySeedLines(summaries), "study_seeds.csv", into: folder, force: force, count: &written)
     for (file, sql) in tables {
       let lines = try guarded {
         try pool.read { db -> [String] in
@@ -93,7 +93,7 @@ extension ResultsStore {
         }
       }
       let header = lines.isEmpty ? [CSVLine.join(Self.columns(of: sql))] : []
-      try write(header + lines, file, into: folder, count: &written)
+      try write(header + lines, file, into: folder, force: force, count: &written)
     }
     return written
   }
@@ -125,10 +125,13 @@ extension ResultsStore {
   }
 
   private func write(
-    _ lines: [String], _ file: String, into folder: URL, count: inout [(String, Int)]
+    _ lines: [String], _ file: String, into folder: URL, force: Bool, count: inout [(String, Int)]
   ) throws {
-    try (lines.joined(separator: "\n") + "\n").write(
-      to: folder.appendingPathComponent(file), atomically: true, encoding: .utf8)
+    // An earlier export of the same table starts with the same header: that one is replaced.
+    let url = folder.appendingPathComponent(file)
+    try OutputFile.check(
+      url, marker: lines.first ?? file, force: force, store: path, flag: "--csv")
+    try writeAtomically(lines.joined(separator: "\n") + "\n", to: url)
     count.append((file, lines.count - 1))
   }
 

@@ -22,6 +22,9 @@ struct Demo: ParsableCommand {
   @Option(help: "The HTML report to write.")
   var out: String = "engram-demo.html"
 
+  @Flag(help: "Replace --out even when Engram did not write it.")
+  var force = false
+
   @Option(help: "The results store.")
   var store: String = ResultsStore.defaultPath
 
@@ -39,6 +42,8 @@ struct Demo: ParsableCommand {
 
   func run() throws {
     try reportingErrors {
+      try OutputFile.check(
+        URL(fileURLWithPath: out), marker: Report.marker, force: force, store: store, flag: "--out")
       guard (1...50).contains(seeds) else { throw CommandError(message: "--seeds must be in 1…50") }
       let results = try ResultsStore(path: store)
       BLASThreads.set(1)

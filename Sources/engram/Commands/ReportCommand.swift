@@ -31,8 +31,13 @@ struct ReportCommand: ParsableCommand {
   @Option(help: "Also write each plot as its own SVG file in this folder (ID-K.svg).")
   var figures: String?
 
+  @Flag(help: "Replace --out (and figure files) even when Engram did not write them.")
+  var force = false
+
   func run() throws {
     try reportingErrors {
+      try OutputFile.check(
+        URL(fileURLWithPath: out), marker: Report.marker, force: force, store: store, flag: "--out")
       let results = try ResultsStore(path: store, create: false)
       var references = try items.map(Self.parse)
       if references.isEmpty {
@@ -51,14 +56,18 @@ struct ReportCommand: ParsableCommand {
       print(
         "wrote \(out) (\(html.utf8.count / 1024) kB, \(sections.count) section\(sections.count == 1 ? "" : "s"))"
       )
-      if let figures { try Self.writeFigures(sections, references: references, to: figures) }
+      if let figures {
+        try Self.writeFigures(
+          sections, references: references, to: figures, force: force, store: store)
+      }
     }
   }
 
   /// Each section's charts as `run-ID-K.svg` or `sweep-ID-K.svg` in `folder`.
-  static func writeFigures(_ sections: [Report.Section], references: [Reference], to folder: String)
-    throws
-  {
+  static func writeFigures(
+    _ sections: [Report.Section], references: [Reference], to folder: String, force: Bool,
+    store: String
+  ) throws {
     let directory = URL(fileURLWithPath: folder)
     try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
     var written = 0
@@ -69,8 +78,10 @@ struct ReportCommand: ParsableCommand {
       case .sweep(let id): name = "sweep-\(id)"
       }
       for (k, chart) in Report.charts(in: section.html).enumerated() {
-        try writeAtomically(
-          chart + "\n", to: directory.appendingPathComponent("\(name)-\(k + 1).svg"))
+        let url = directory.appendingPathComponent("\(name)-\(k + 1).svg")
+        try OutputFile.check(
+          url, marker: Report.figureMarker, force: force, store: store, flag: "--figures")
+        try writeAtomically(Report.figureMarker + "\n" + chart + "\n", to: url)
         written += 1
       }
     }

@@ -221,9 +221,12 @@ struct RunsExport: ParsableCommand {
   @Option(help: "The folder to write the CSV files into.")
   var csv: String
 
+  @Flag(help: "Replace files in the folder even when Engram did not write them.")
+  var force = false
+
   func run() throws {
     try reportingErrors {
-      let written = try storeOption.open().exportCSV(to: URL(fileURLWithPath: csv))
+      let written = try storeOption.open().exportCSV(to: URL(fileURLWithPath: csv), force: force)
       for (file, rows) in written { print("\(csv)/\(file): \(rows) rows") }
     }
   }

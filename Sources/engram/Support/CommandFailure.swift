@@ -37,6 +37,8 @@ func reportingErrors(_ body: () throws -> Void) throws {
     fail(error.description)
   } catch let error as CocoaError {
     fail(error.localizedDescription)
+  } catch let error as OutputRefused {
+    fail(error.description)
   } catch let error as MemoryLimitError {
     fail(error.description)
   } catch let error as InputFileError {
