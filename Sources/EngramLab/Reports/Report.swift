@@ -17,8 +17,8 @@ public enum Report {
   /// Engram's to replace.
   public static let marker = "engram report"
 
-  /// The tag every figure file written from a report starts with.
-  public static let figureMarker = "<!-- engram figure -->"
+  /// The attribute every chart Engram draws carries (so a figure file is known as Engram's).
+  public static let figureMarker = "data-generator=\"engram\""
 
   public static func page(title: String, sections: [Section], store: String) -> String {
     let generated = ISO8601DateFormatter().string(from: Date())

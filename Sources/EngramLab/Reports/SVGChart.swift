@@ -177,7 +177,7 @@ enum SVGChart {
     }
 
     func header(title: String) -> String {
-      "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 \(Int(width)) \(Int(height))\" width=\"\(Int(width))\" height=\"\(Int(height))\" font-family=\"Helvetica, Arial, sans-serif\" role=\"img\"><title>\(escape(title))</title><rect width=\"100%\" height=\"100%\" fill=\"white\"/><text x=\"\(Int(width / 2))\" y=\"20\" font-size=\"15\" font-weight=\"bold\" text-anchor=\"middle\">\(escape(title))</text>"
+      "<svg xmlns=\"http://www.w3.org/2000/svg\" data-generator=\"engram\" viewBox=\"0 0 \(Int(width)) \(Int(height))\" width=\"\(Int(width))\" height=\"\(Int(height))\" font-family=\"Helvetica, Arial, sans-serif\" role=\"img\"><title>\(escape(title))</title><rect width=\"100%\" height=\"100%\" fill=\"white\"/><text x=\"\(Int(width / 2))\" y=\"20\" font-size=\"15\" font-weight=\"bold\" text-anchor=\"middle\">\(escape(title))</text>"
     }
 
     func legend(_ entries: [(String, String, Bool)], x: Double, y: Double, shadedLast: Bool)

@@ -81,7 +81,7 @@ struct ReportCommand: ParsableCommand {
         let url = directory.appendingPathComponent("\(name)-\(k + 1).svg")
         try OutputFile.check(
           url, marker: Report.figureMarker, force: force, store: store, flag: "--figures")
-        try writeAtomically(Report.figureMarker + "\n" + chart + "\n", to: url)
+        try writeAtomically(chart + "\n", to: url)
         written += 1
       }
     }
