@@ -48,8 +48,11 @@ public enum MemoryLimit {
 
 /// Sums and products of sizes from input, with overflow reported as nil.
 public enum CheckedSize {
-  /// a · b, or nil on overflow (or when either is nil).
-  public static func product(_ values: Int?...) -> Int? {
+  /// a · b · …, or nil on overflow (or when any is nil).
+  public static func product(_ values: Int?...) -> Int? { product(values) }
+
+  /// The product of `values`, or nil on overflow (or when any is nil).
+  public static func product(_ values: [Int?]) -> Int? {
     var result = 1
     for value in values {
       guard let value else { return nil }

@@ -121,4 +121,42 @@ struct HostileInputTests {
     }
   }
 
+
+  @Test("silent acceptance is gone: one validation table, contradictions and repeats refused")
+  func noSilentAcceptance() throws {
+    let huge = try CLI.temporaryFile(
+      #"{"w_star": [1e300, 1e300], "tasks": [{"rows": [[1e300, 0]]}, {"rows": [[0, 1e300]]}]}"#)
+    let grid = try CLI.temporaryFile(
+      "name: g\ngrid: {lr: [0.01, 0.1, 1e-2]}\n", name: "grid.yaml")
+    let seeds = try CLI.temporaryFile("name: s\nseeds: [1, 2, 1]\n", name: "seeds.yaml")
+    // Twelve grids of 100 values: 10²⁴ runs, more than an Int counts.
+    let keys = [
+      "batch", "epochs", "eval_subset", "memory_bytes", "iterations", "memory", "replay_batch",
+      "agem_batch", "gdumb_epochs", "memory_per_task", "fisher_samples", "tasks",
+    ]
+    let overflow = try CLI.temporaryFile(
+      "name: o\ngrid:\n"
+        + keys.map { "  \($0): [" + (1...100).map(String.init).joined(separator: ", ") + "]" }
+        .joined(separator: "\n") + "\n", name: "overflow.yaml")
+    let cases: [([String], String)] = [
+      (["train", "--momentum", "2"], "momentum = 2.0 is not valid: expected a number in 0.0…0.9999"),
+      (["train", "--threads", "10000"], "threads = 10000 is not valid"),
+      (["train", "--lr", "-0.1"], "lr = -0.1"),
+      (["run", "--no-store", "--momentum", "-1"], "momentum = -1"),
+      (["theory", "sweep", "--construction", "subspace", "--dimension", "-5"], "dimension = -5"),
+      (["run", "--store", "x.sqlite", "--no-store"], "--store and --no-store contradict"),
+      (["theory", "forgetting", "--spec", huge], "spec numbers must lie within"),
+      (["theory", "forgetting", "--spec", huge, "--json"], "spec numbers must lie within"),
+      (["sweep", "start", "--config", grid, "--store", "g.sqlite"], "0.01 twice"),
+      (["sweep", "start", "--config", seeds, "--store", "s.sqlite"], "1 twice"),
+      (["sweep", "start", "--config", overflow, "--store", "o.sqlite"], "more runs than can be counted"),
+    ]
+    for (arguments, message) in cases {
+      let result = try CLI.run(arguments)
+      #expect(result.status != 0, "\(arguments)")
+      #expect(result.stderr.contains(message), "\(arguments): \(result.stderr)")
+      #expect(!result.stderr.contains("Missing value"), "\(arguments)")
+    }
+  }
+
 }

@@ -138,6 +138,16 @@ extension RunConfig {
     field.set(&self, try field.kind.check(value, key: field.key))
   }
 
+  /// Checks `value` against the field `key` (type and range), for commands that take the same
+  /// settings as `engram run` under their own options (`engram train`): one table for all.
+  /// - Throws: `ConfigError.unknownKey` or `.invalidValue`.
+  public static func check(_ key: String, _ value: ConfigValue) throws {
+    guard let field = field(named: key) else {
+      throw ConfigError.unknownKey(key: key, file: nil, line: nil, valid: keys)
+    }
+    _ = try field.kind.check(value, key: field.key)
+  }
+
   /// Sets a key from command-line text.
   /// - Throws: `ConfigError.unknownKey` or `.invalidValue`.
   public mutating func set(_ name: String, text: String) throws {

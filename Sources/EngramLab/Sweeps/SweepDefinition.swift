@@ -110,6 +110,17 @@ public struct SweepDefinition: Sendable {
                 ? "an empty list" : "\(list.string ?? "a mapping")",
               expected: "a non-empty list of values, e.g. [0.01, 0.1]")
           }
+          // A value listed twice would run the same configurations twice.
+          var seen: [ConfigValue] = []
+          for item in items {
+            let value = try RunConfig.value(of: item, kind: field.kind, key: field.key)
+            guard !seen.contains(value) else {
+              throw ConfigError.invalidValue(
+                key: "grid.\(field.key) (\(file), line \(item.mark?.line ?? 0))",
+                value: "\(value.text) twice", expected: "each value once")
+            }
+            seen.append(value)
+          }
           grid.append((field.key, Array(items), gridKey.mark?.line ?? 0))
         }
       case "list":
@@ -131,6 +142,11 @@ public struct SweepDefinition: Sendable {
           items.allSatisfy({ ($0.int ?? -1) >= 0 })
         {
           seeds = items.compactMap(\.int).map(UInt64.init)
+          if let repeated = seeds.enumerated().first(where: { seeds[..<$0.offset].contains($0.element) }) {
+            throw ConfigError.invalidValue(
+              key: "seeds (\(file), line \(line))", value: "\(repeated.element) twice",
+              expected: "each seed once")
+          }
         } else {
           throw ConfigError.invalidValue(
             key: "seeds (\(file), line \(line))", value: value.string ?? "a list",
@@ -142,10 +158,11 @@ public struct SweepDefinition: Sendable {
     }
     // `base:` applies over `config:` wherever the two appear in the file.
     if let baseNode { try base.apply(node: baseNode, file: file) }
-    let total = max(variants.count, 1) * grid.reduce(1) { $0 * $1.values.count } * seeds.count
-    guard total <= limit else {
+    let total = CheckedSize.product(
+      [max(variants.count, 1), seeds.count] + grid.map { Optional($0.values.count) })
+    guard let total, total <= limit else {
       throw ConfigError.invalidValue(
-        key: "sweep \(file)", value: "\(total) runs",
+        key: "sweep \(file)", value: total.map { "\($0) runs" } ?? "more runs than can be counted",
         expected: "at most \(limit) runs; split the study or shrink the grid")
     }
     var runs: [RunConfig] = []

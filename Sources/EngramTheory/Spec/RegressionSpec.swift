@@ -280,8 +280,19 @@ enum SpecReader {
       throw TheoryError.invalidSpec(
         file: nil, field: path, problem: "is not finite; use a finite number")
     }
+    guard abs(x) <= maximumMagnitude else {
+      throw TheoryError.invalidSpec(
+        file: nil, field: path,
+        problem:
+          "is \(x); spec numbers must lie within ±\(maximumMagnitude) so that the products and squares the engine forms stay finite — scale w* and the rows together"
+      )
+    }
     return x
   }
+
+  /// The largest magnitude a spec number may have (1e100): squares of sums of products stay
+  /// far below Double's 1.8e308.
+  public static let maximumMagnitude = 1e100
 
   static func vector(_ value: JSONValue, at path: String) throws -> [Double] {
     guard case .array(let items) = value else {

@@ -28,13 +28,13 @@ struct Demo: ParsableCommand {
   @Option(help: "The results store.")
   var store: String = ResultsStore.defaultPath
 
-  @Option(help: "Seeds per configuration.")
+  @Option(parsing: .unconditional, help: "Seeds per configuration.")
   var seeds: Int = 3
 
-  @Option(help: "Worker processes (default: the number of cores).")
+  @Option(parsing: .unconditional, help: "Worker processes (default: the number of cores).")
   var workers: Int = ProcessInfo.processInfo.activeProcessorCount
 
-  @Option(help: "Monte Carlo draws per point of the theory tour.")
+  @Option(parsing: .unconditional, help: "Monte Carlo draws per point of the theory tour.")
   var draws: Int = 1000
 
   @Option(help: "The dataset (default: fashion-mnist, or synthetic images when it is missing).")

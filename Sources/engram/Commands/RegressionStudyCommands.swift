@@ -5,19 +5,19 @@ import Foundation
 
 /// Options shared by the regression and angle studies.
 struct RegressionTrainingOptions: ParsableArguments {
-  @Option(help: "Independent runs per point.")
+  @Option(parsing: .unconditional, help: "Independent runs per point.")
   var runs: Int?
 
-  @Option(help: "Epochs per task for both models (the paper: 7000 for d = 3, 5000 otherwise).")
+  @Option(parsing: .unconditional, help: "Epochs per task for both models (the paper: 7000 for d = 3, 5000 otherwise).")
   var epochs: Int?
 
-  @Option(help: "The MLP's hidden width.")
+  @Option(parsing: .unconditional, help: "The MLP's hidden width.")
   var mlpWidth: Int?
 
   @Flag(help: "Leave the MLP out (exact and linear only).")
   var noMlp = false
 
-  @Option(help: "The first run's seed.")
+  @Option(parsing: .unconditional, help: "The first run's seed.")
   var seed: UInt64 = 0
 
   @Option(help: "Worker threads, each running whole runs (default: the machine's cores).")
@@ -113,7 +113,7 @@ struct RegressionStudyCommand: ParsableCommand {
   @Option(help: "1a (d = 3) or 1b (d = 50).")
   var figure = "1a"
 
-  @Option(help: "Replayed samples (a list or A:B[:STEP]); default: the figure's.")
+  @Option(parsing: .unconditional, help: "Replayed samples (a list or A:B[:STEP]); default: the figure's.")
   var memory: ValueList?
 
   @OptionGroup var training: RegressionTrainingOptions
@@ -150,7 +150,7 @@ struct AngleStudyCommand: ParsableCommand {
       --json prints an array of {"model", "angle", "forgetting_mean", "ci_low", "ci_high", …}.
       """)
 
-  @Option(help: "Angles in degrees (a list or A:B[:STEP]).")
+  @Option(parsing: .unconditional, help: "Angles in degrees (a list or A:B[:STEP]).")
   var angles: ValueList = ValueList(argument: "0:90:10")!
 
   @Option(help: "Ambient dimension d.")

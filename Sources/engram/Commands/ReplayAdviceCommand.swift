@@ -31,13 +31,13 @@ struct ReplayAdviceCommand: ParsableCommand {
   @Option(help: "A checkpoint of the trained network (its architecture is --model).")
   var checkpoint: String?
 
-  @Option(help: "Replayed samples: a list or A:B[:STEP].")
+  @Option(parsing: .unconditional, help: "Replayed samples: a list or A:B[:STEP].")
   var memory: ValueList = ValueList(argument: "0:10")!
 
   @Option(help: "Feature rows taken from each task.")
   var samples = 2000
 
-  @Option(
+  @Option(parsing: .unconditional, 
     help:
       "Feature energies whose principal subspaces stand for the tasks (the middle one is the headline)."
   )
@@ -49,7 +49,7 @@ struct ReplayAdviceCommand: ParsableCommand {
   @Option(help: "Random memories per target and m.")
   var draws = 64
 
-  @Option(help: "A stored replay-study count run to validate the advice against.")
+  @Option(parsing: .unconditional, help: "A stored replay-study count run to validate the advice against.")
   var compare: Int64?
 
   @Flag(help: "Print JSON.")
@@ -111,7 +111,8 @@ struct ReplayAdviceCommand: ParsableCommand {
             .utf8))
       var agreement: Agreement?
       if let compare {
-        agreement = try Self.agreement(advice, run: compare, store: sequence.storage.store)
+        agreement = try Self.agreement(
+          advice, run: compare, store: sequence.storage.store ?? ResultsStore.defaultPath)
       }
       let result = Self.studyResult(
         advice, energies: energies.values, title: title, cannotHurt: cannotHurt)

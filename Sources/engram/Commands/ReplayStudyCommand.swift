@@ -26,7 +26,7 @@ struct StudySequenceOptions: ParsableArguments {
   @Option(help: "A rotated pair instead: the two tasks' rotations in degrees, e.g. 0,45.")
   var rotation: String?
 
-  @Option(
+  @Option(parsing: .unconditional, 
     help:
       "A permuted sequence instead: this many tasks, the first as is, each later one under its own pixel permutation."
   )
@@ -42,11 +42,11 @@ struct StudySequenceOptions: ParsableArguments {
   var dataset: String?
 
   @Option(help: "Network (default mlp:256,256).") var model: String?
-  @Option(help: "Epochs per task (default 3).") var epochs: Int?
-  @Option(help: "Batch size (default 32).") var batch: Int?
-  @Option(help: "Learning rate (default Adam 0.001).") var lr: Float?
+  @Option(parsing: .unconditional, help: "Epochs per task (default 3).") var epochs: Int?
+  @Option(parsing: .unconditional, help: "Batch size (default 32).") var batch: Int?
+  @Option(parsing: .unconditional, help: "Learning rate (default Adam 0.001).") var lr: Float?
 
-  @Option(help: "The first seed (seeds are consecutive).")
+  @Option(parsing: .unconditional, help: "The first seed (seeds are consecutive).")
   var seed: UInt64 = 0
 
   @Flag(help: "Judge earlier tasks among all outputs (default: among their own outputs).")
@@ -290,7 +290,7 @@ struct ReplayCountStudy: ParsableCommand {
   @OptionGroup var sequence: StudySequenceOptions
   @OptionGroup var study: StudyRunOptions
 
-  @Option(help: "Replayed samples: a list or A:B[:STEP] (inclusive).")
+  @Option(parsing: .unconditional, help: "Replayed samples: a list or A:B[:STEP] (inclusive).")
   var memory: ValueList = ValueList(argument: "0:10")!
 
   @Flag(help: "Print a JSON array.")

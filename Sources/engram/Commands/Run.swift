@@ -38,14 +38,14 @@ struct Run: ParsableCommand {
   )
   var checkpointDir: String?
 
-  @Option(help: "Also checkpoint every N iterations (default: at task ends only).")
+  @Option(parsing: .unconditional, help: "Also checkpoint every N iterations (default: at task ends only).")
   var checkpointEvery: Int?
 
   @Option(help: "Continue the run saved in this checkpoint folder (its settings are reused).")
   var resume: String?
 
-  @Option(help: .hidden) var sweepId: Int64?
-  @Option(help: .hidden) var sweepIndex: Int?
+  @Option(parsing: .unconditional, help: .hidden) var sweepId: Int64?
+  @Option(parsing: .unconditional, help: .hidden) var sweepIndex: Int?
 
   @Argument(parsing: .allUnrecognized, help: "Settings as --key value (see the list above).")
   var settings: [String] = []

@@ -33,13 +33,13 @@ struct SweepStart: ParsableCommand {
   @Option(help: "local (worker processes) or slurm (a job array).")
   var backend: String = "local"
 
-  @Option(help: "Worker processes for the local backend (default: the number of cores).")
+  @Option(parsing: .unconditional, help: "Worker processes for the local backend (default: the number of cores).")
   var workers: Int = ProcessInfo.processInfo.activeProcessorCount
 
   @Option(help: "Slurm partition (default: the cluster's).")
   var partition: String?
 
-  @Option(help: "CPUs per Slurm array task.")
+  @Option(parsing: .unconditional, help: "CPUs per Slurm array task.")
   var cpusPerTask: Int = 1
 
   @Option(help: "The sweep's folder (default: next to the store, sweeps/ID).")
@@ -119,7 +119,7 @@ struct SweepTask: ParsableCommand {
   @Argument(help: "The run's index (SLURM_ARRAY_TASK_ID).")
   var index: Int
 
-  @Option(help: "Iterations between checkpoints.")
+  @Option(parsing: .unconditional, help: "Iterations between checkpoints.")
   var checkpointEvery: Int = 100
 
   func run() throws {

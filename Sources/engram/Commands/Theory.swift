@@ -19,7 +19,7 @@ struct Theory: ParsableCommand {
 
 /// Options every theory command shares.
 struct TheoryCommonOptions: ParsableArguments {
-  @Option(help: "BLAS threads (results are bit-identical for a fixed seed and thread count).")
+  @Option(parsing: .unconditional, help: "BLAS threads (results are bit-identical for a fixed seed and thread count).")
   var threads: Int = 1
 
   func apply() {

@@ -17,10 +17,10 @@ struct TheoryConstruction: ParsableCommand {
 
   @OptionGroup var shape: ConstructionOptions
 
-  @Option(help: "Replayed samples to include in the spec (0: none).")
+  @Option(parsing: .unconditional, help: "Replayed samples to include in the spec (0: none).")
   var memory: Int = 0
 
-  @Option(help: "Seed for task samples and the replay choice.")
+  @Option(parsing: .unconditional, help: "Seed for task samples and the replay choice.")
   var seed: UInt64 = 0
 
   @Flag(help: "Write average-case tasks as {\"basis\", \"samples\"} instead of sampled rows.")

@@ -10,10 +10,10 @@ struct TheoryDemo: ParsableCommand {
     commandName: "demo",
     abstract: "A tour: the worst case, the d = 3 and d = 50 average cases, a replay-count sweep.")
 
-  @Option(help: "Monte Carlo draws per point.")
+  @Option(parsing: .unconditional, help: "Monte Carlo draws per point.")
   var draws: Int = 1000
 
-  @Option(help: "Seed.")
+  @Option(parsing: .unconditional, help: "Seed.")
   var seed: UInt64 = 0
 
   @OptionGroup var common: TheoryCommonOptions

@@ -24,13 +24,13 @@ struct TheoryExpected: ParsableCommand {
 
   @OptionGroup var input: SpecOptions
 
-  @Option(help: "With --spec: the task whose samples are replayed (0-based).")
+  @Option(parsing: .unconditional, help: "With --spec: the task whose samples are replayed (0-based).")
   var from: Int = 0
 
-  @Option(help: "With --spec: the task that replays them (default: the last task trained).")
+  @Option(parsing: .unconditional, help: "With --spec: the task that replays them (default: the last task trained).")
   var into: Int?
 
-  @Option(help: "Replayed samples m.")
+  @Option(parsing: .unconditional, help: "Replayed samples m.")
   var memory: Int = 1
 
   @Option(

@@ -20,10 +20,10 @@ struct TheorySweepCommand: ParsableCommand {
 
   @OptionGroup var shape: ConstructionOptions
 
-  @Option(help: "Replayed samples: one value, a list, or A:B[:STEP].")
+  @Option(parsing: .unconditional, help: "Replayed samples: one value, a list, or A:B[:STEP].")
   var memory: ValueList?
 
-  @Option(help: "Seed for task samples and replay draws.")
+  @Option(parsing: .unconditional, help: "Seed for task samples and replay draws.")
   var seed: UInt64 = 0
 
   @OptionGroup var expectation: ExpectationOptions
@@ -100,7 +100,7 @@ struct TheorySweepCommand: ParsableCommand {
           points, sweep: sweep, parameters: shape.given.mapValues(\.values), started: started)),
         !json && !csv
       {
-        FileHandle.standardError.write(Data("stored as run \(id) in \(storage.store)\n".utf8))
+        FileHandle.standardError.write(Data("stored as run \(id) in \(storage.path ?? "")\n".utf8))
       }
       let rows = points.map {
         Row(parameterName: parameter.rawValue, parameter: $0.parameter, point: $0)

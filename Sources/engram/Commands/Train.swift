@@ -35,19 +35,19 @@ struct Train: ParsableCommand {
   @Option(help: "sgd or adam.")
   var optimizer: OptimizerName = .sgd
 
-  @Option(help: "Learning rate (default: 0.01 for sgd, 0.001 for adam).")
+  @Option(parsing: .unconditional, help: "Learning rate (default: 0.01 for sgd, 0.001 for adam).")
   var lr: Float?
 
-  @Option(help: "SGD momentum.")
+  @Option(parsing: .unconditional, help: "SGD momentum.")
   var momentum: Float = 0.9
 
-  @Option(help: "Weight decay (L2).")
+  @Option(parsing: .unconditional, help: "Weight decay (L2).")
   var weightDecay: Float = 0
 
-  @Option(help: "Examples per step.")
+  @Option(parsing: .unconditional, help: "Examples per step.")
   var batch: Int = 128
 
-  @Option(help: "Passes over the training set.")
+  @Option(parsing: .unconditional, help: "Passes over the training set.")
   var epochs: Int = 5
 
   @Option(
@@ -55,10 +55,10 @@ struct Train: ParsableCommand {
   )
   var preprocess: Preprocessing = .standardize
 
-  @Option(help: "Seed for initialisation and data order.")
+  @Option(parsing: .unconditional, help: "Seed for initialisation and data order.")
   var seed: UInt64 = 0
 
-  @Option(help: "BLAS threads (results are bit-identical for a fixed seed and thread count).")
+  @Option(parsing: .unconditional, help: "BLAS threads (results are bit-identical for a fixed seed and thread count).")
   var threads: Int = ProcessInfo.processInfo.activeProcessorCount
 
   @Option(help: "Save the trained model to this checkpoint file.")
@@ -90,7 +90,13 @@ struct Train: ParsableCommand {
 
   func run() throws {
     try reportingErrors {
-      guard threads >= 1 else { throw CommandError(message: "--threads must be at least 1") }
+      // The same table of types and ranges as engram run.
+      let settings: [(String, ConfigValue)] = [
+        ("momentum", .double(Double(momentum))), ("weight_decay", .double(Double(weightDecay))),
+        ("batch", .int(batch)), ("epochs", .int(epochs)), ("threads", .int(threads)),
+        ("model", .string(model)), ("seed", .int(Int(clamping: seed))),
+      ] + (lr.map { [("lr", ConfigValue.double(Double($0)))] } ?? [])
+      for (key, value) in settings { try RunConfig.check(key, value) }
       BLASThreads.set(threads)
       let started = Date()
       let architecture = try Architecture(parsing: model)

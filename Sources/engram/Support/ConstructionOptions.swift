@@ -20,22 +20,22 @@ struct ConstructionOptions: ParsableArguments {
         """))
   var construction: String?
 
-  @Option(help: "ε in (0, 1) (\(defaultsHelp("epsilon"))).")
+  @Option(parsing: .unconditional, help: "ε in (0, 1) (\(defaultsHelp("epsilon"))).")
   var epsilon: ValueList?
 
-  @Option(help: "Ambient dimension d (\(defaultsHelp("dimension"))).")
+  @Option(parsing: .unconditional, help: "Ambient dimension d (\(defaultsHelp("dimension"))).")
   var dimension: ValueList?
 
-  @Option(help: "Number of tasks T (\(defaultsHelp("tasks"))).")
+  @Option(parsing: .unconditional, help: "Number of tasks T (\(defaultsHelp("tasks"))).")
   var tasks: ValueList?
 
-  @Option(help: "Angle between the tasks in degrees (\(defaultsHelp("angle"))).")
+  @Option(parsing: .unconditional, help: "Angle between the tasks in degrees (\(defaultsHelp("angle"))).")
   var angle: ValueList?
 
-  @Option(help: "Training samples per task (\(defaultsHelp("samples"))).")
+  @Option(parsing: .unconditional, help: "Training samples per task (\(defaultsHelp("samples"))).")
   var samples: ValueList?
 
-  @Option(help: "Iterations k, even (\(defaultsHelp("iterations"))).")
+  @Option(parsing: .unconditional, help: "Iterations k, even (\(defaultsHelp("iterations"))).")
   var iterations: ValueList?
 
   /// A construction's parameters by option name, in the order help lists them.
@@ -152,7 +152,7 @@ extension Preprocessing: ExpressibleByArgument {}
 
 /// How an expectation over replay draws is computed and reported.
 struct ExpectationOptions: ParsableArguments {
-  @Option(help: "Monte Carlo draws (memories averaged) per value.")
+  @Option(parsing: .unconditional, help: "Monte Carlo draws (memories averaged) per value.")
   var draws: Int = 1000
 
   @Option(help: "expected-test or training-samples (default: the construction's).")

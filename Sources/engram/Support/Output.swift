@@ -10,7 +10,17 @@ func printJSON<T: Encodable>(_ value: T) throws {
   let encoder = JSONEncoder()
   encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
   encoder.keyEncodingStrategy = .convertToSnakeCase
-  let data = try encoder.encode(value)
+  let data: Data
+  do {
+    data = try encoder.encode(value)
+  } catch EncodingError.invalidValue(let bad, let context) {
+    // JSON has no NaN or infinity: a result that is not finite is an error, not output.
+    let path = context.codingPath.map(\.stringValue).joined(separator: ".")
+    throw CommandError(
+      message:
+        "the result \(path.isEmpty ? "" : "'\(path)' ")is \(bad), not a finite number: the computation overflowed or divided by zero; scale the inputs"
+    )
+  }
   print(String(decoding: data, as: UTF8.self))
 }
 
@@ -127,22 +137,29 @@ struct DynamicKey: CodingKey {
 
 /// Where a command records its results: `--store PATH` or `--no-store`.
 struct StoreOptions: ParsableArguments {
-  @Option(help: "The results store the work is recorded in.")
-  var store: String = ResultsStore.defaultPath
+  @Option(help: "The results store the work is recorded in. (default: \(ResultsStore.defaultPath))")
+  var store: String?
 
   @Flag(help: "Record nothing in the results store.")
   var noStore = false
 
+  /// A store named and refused in one command is a mistake, not a choice.
+  func validate() throws {
+    if store != nil && noStore {
+      throw ValidationError("--store and --no-store contradict each other; give one of them")
+    }
+  }
+
   /// The store to write to, or nil with --no-store.
-  var path: String? { noStore ? nil : store }
+  var path: String? { noStore ? nil : store ?? ResultsStore.defaultPath }
 
   /// Inserts the record unless --no-store; its id, or nil.
   func insert(_ record: @autoclosure () throws -> RunRecord) throws -> Int64? {
-    noStore ? nil : try ResultsStore(path: store).insert(try record())
+    try path.map { try ResultsStore(path: $0).insert(try record()) }
   }
 
   /// The line that tells where a stored run went.
   func storedLine(_ id: Int64) -> String {
-    "\nstored as run \(id) in \(store) (engram report \(id))"
+    "\nstored as run \(id) in \(path ?? ResultsStore.defaultPath) (engram report \(id))"
   }
 }

@@ -36,7 +36,7 @@ struct SpecOptions: ParsableArguments {
       "Training order, overriding the spec's: identity, cyclic:N, random:K, or indices like 0,1,0.")
   var order: OrderArgument?
 
-  @Option(help: "Seed for sampling basis tasks, random orders and replay draws.")
+  @Option(parsing: .unconditional, help: "Seed for sampling basis tasks, random orders and replay draws.")
   var seed: UInt64 = 0
 
   /// The spec (with the order applied) and its tasks sampled from stream `.noise`, as the
