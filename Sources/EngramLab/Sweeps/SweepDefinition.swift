@@ -113,7 +113,9 @@ public struct SweepDefinition: Sendable {
           // A value listed twice would run the same configurations twice.
           var seen: [ConfigValue] = []
           for item in items {
-            let value = try RunConfig.value(of: item, kind: field.kind, key: field.key)
+            let value = try RunConfig.value(
+              of: item, kind: field.kind,
+              key: "\(field.key) (\(file), line \(item.mark?.line ?? gridKey.mark?.line ?? 0))")
             guard !seen.contains(value) else {
               throw ConfigError.invalidValue(
                 key: "grid.\(field.key) (\(file), line \(item.mark?.line ?? 0))",

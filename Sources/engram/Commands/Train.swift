@@ -94,7 +94,7 @@ struct Train: ParsableCommand {
       let settings: [(String, ConfigValue)] = [
         ("momentum", .double(Double(momentum))), ("weight_decay", .double(Double(weightDecay))),
         ("batch", .int(batch)), ("epochs", .int(epochs)), ("threads", .int(threads)),
-        ("model", .string(model)), ("seed", .int(Int(clamping: seed))),
+        ("seed", .int(Int(clamping: seed))),
       ] + (lr.map { [("lr", ConfigValue.double(Double($0)))] } ?? [])
       for (key, value) in settings { try RunConfig.check(key, value) }
       BLASThreads.set(threads)
