@@ -151,7 +151,7 @@ public final class ContinualLearner {
 
   /// Saves the learner (network, optimiser, strategies' memories and state, random streams)
   /// atomically with a checksum.
-  /// - Throws: `ModelError.checkpointUnreadable` when the file cannot be written.
+  /// - Throws: `ModelError.checkpointUnwritable` when the file cannot be written.
   public func save(to url: URL) throws {
     var checkpoint = Checkpoint()
     checkpoint.metadata["learner.features"] = "\(features)"

@@ -8,6 +8,8 @@ public enum ModelError: Error, Equatable, Sendable, CustomStringConvertible {
   case needsImages(String)
   /// A checkpoint that cannot be read.
   case checkpointUnreadable(file: String, reason: String)
+  /// The checkpoint cannot be written (folder missing or read-only, disk full).
+  case checkpointUnwritable(file: String, reason: String)
   /// A checkpoint whose bytes are damaged (magic, checksum, section bounds).
   case checkpointCorrupt(file: String, reason: String)
   /// A checkpoint of another format version.
@@ -28,6 +30,9 @@ public enum ModelError: Error, Equatable, Sendable, CustomStringConvertible {
     case .needsImages(let name):
       return
         "architecture '\(name)' needs image data (height × width); this dataset has plain features — use an mlp"
+    case .checkpointUnwritable(let file, let reason):
+      return
+        "\(file): cannot write the checkpoint (\(reason)); free space or choose a writable --checkpoint-dir (the previous checkpoint, if any, is intact)"
     case .checkpointUnreadable(let file, let reason):
       return "\(file): cannot read the checkpoint (\(reason)); check the path"
     case .checkpointCorrupt(let file, let reason):

@@ -56,4 +56,23 @@ struct OutputSafetyTests {
     let again = try CLI.run(["runs", "export", "--store", store, "--csv", folder.path], in: work)
     #expect(again.status == 0, "\(again.stderr)")
   }
+
+  @Test("output paths that cannot be written are named, with the reason")
+  func unwritable() throws {
+    let (work, store) = try storeWithRun()
+    let file = work.appendingPathComponent("afile")
+    try "x".write(to: file, atomically: true, encoding: .utf8)
+    let cases: [([String], String)] = [
+      (["run", "--no-store", "--checkpoint-dir", file.path + "/ckpt", "--tasks", "1"],
+       "\(file.path)/ckpt: cannot be created: \(file.path) is a file, not a folder"),
+      (["report", "--store", store, "--out", file.path + "/r.html"], "\(file.path)/r.html: cannot be written"),
+      (["runs", "export", "--store", store, "--csv", file.path + "/csv"], "is a file, not a folder"),
+    ]
+    for (arguments, message) in cases {
+      let result = try CLI.run(arguments, in: work)
+      #expect(result.status == 1, "\(arguments)")
+      #expect(result.stderr.contains(message), "\(arguments): \(result.stderr)")
+    }
+  }
+
 }

@@ -74,3 +74,23 @@ struct CheckpointTests {
     }
   }
 }
+
+@Suite("Checkpoint writes")
+struct CheckpointWriteTests {
+  @Test("a checkpoint that cannot be written says so (not that it cannot be read)")
+  func unwritable() throws {
+    let folder = FileManager.default.temporaryDirectory.appendingPathComponent(
+      "engram-unwritable-\(UUID().uuidString)")
+    try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+    let file = folder.appendingPathComponent("plain")
+    try Data("x".utf8).write(to: file)
+    var checkpoint = Checkpoint()
+    checkpoint.setInts([1, 2, 3], for: "numbers")
+    do {
+      try CheckpointFile.write(checkpoint, to: file.appendingPathComponent("run.ckpt"))
+      Issue.record("wrote under a file")
+    } catch let error as ModelError {
+      #expect("\(error)".contains("cannot write the checkpoint"), "\(error)")
+    }
+  }
+}

@@ -2,7 +2,7 @@ import EngramIO
 import Foundation
 
 /// Why an output file may not be written.
-public struct OutputRefused: Error, Equatable, Sendable, CustomStringConvertible {
+public struct OutputFileError: Error, Equatable, Sendable, CustomStringConvertible {
   /// The output path.
   public let path: String
   /// Why, and what to do.
@@ -21,7 +21,7 @@ public enum OutputFile {
   ///   - force: replace any other file too (`--force`).
   ///   - store: the store being read or written, which is never replaced, even with `force`.
   ///   - flag: the option that named the path, for the message.
-  /// - Throws: `OutputRefused`.
+  /// - Throws: `OutputFileError`.
   public static func check(
     _ url: URL, marker: String, force: Bool, store: String?, flag: String
   ) throws {
@@ -30,16 +30,16 @@ public enum OutputFile {
       let protected = URL(fileURLWithPath: store).standardizedFileURL.resolvingSymlinksInPath()
         .path
       if [protected, protected + "-wal", protected + "-shm"].contains(path) {
-        throw OutputRefused(
+        throw OutputFileError(
           path: url.path, reason: "is the results store itself; choose another \(flag)")
       }
     }
     switch InputFile.kind(of: url.path) {
     case .missing: return
     case .directory:
-      throw OutputRefused(path: url.path, reason: "is a folder; give a file name for \(flag)")
+      throw OutputFileError(path: url.path, reason: "is a folder; give a file name for \(flag)")
     case .other(let kind):
-      throw OutputRefused(path: url.path, reason: "is \(kind); give a regular file for \(flag)")
+      throw OutputFileError(path: url.path, reason: "is \(kind); give a regular file for \(flag)")
     case .regular:
       if force { return }
       if let head = try? InputFile.head(url.path, bytes: 4096),
@@ -47,11 +47,58 @@ public enum OutputFile {
       {
         return
       }
-      throw OutputRefused(
+      throw OutputFileError(
         path: url.path,
         reason:
           "exists and was not written by Engram for this; choose another \(flag), or add --force to replace it"
       )
     }
+  }
+}
+
+extension OutputFile {
+  /// Creates the folder `url` (and its parents) for output named by `flag`.
+  /// - Throws: `OutputFileError` naming the path and why: a parent that is a file, no
+  ///   permission, no space.
+  public static func makeFolder(_ url: URL, flag: String) throws {
+    var ancestor = url.standardizedFileURL
+    while case .missing = InputFile.kind(of: ancestor.path), ancestor.path != "/" {
+      ancestor = ancestor.deletingLastPathComponent()
+    }
+    switch InputFile.kind(of: ancestor.path) {
+    case .directory, .missing: break
+    case .regular, .other:
+      throw OutputFileError(
+        path: url.path,
+        reason: "cannot be created: \(ancestor.path) is a file, not a folder; choose another \(flag)")
+    }
+    do {
+      try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+    } catch {
+      let underlying = (error as NSError).userInfo[NSUnderlyingErrorKey] as? NSError
+      throw OutputFileError(
+        path: url.path,
+        reason: "cannot be created (\(underlying?.localizedDescription ?? error.localizedDescription)); choose another \(flag)")
+    }
+  }
+}
+
+/// Writes text through a temporary file and a rename, so readers see the old or the new file.
+/// - Throws: `OutputFileError` naming the path and the system's reason (no space, read-only,
+///   missing folder).
+public func writeAtomically(_ text: String, to url: URL) throws {
+  let temporary = url.deletingLastPathComponent().appendingPathComponent(
+    ".\(url.lastPathComponent).\(ProcessInfo.processInfo.processIdentifier).tmp")
+  do {
+    try Data(text.utf8).write(to: temporary)
+  } catch {
+    try? FileManager.default.removeItem(at: temporary)
+    throw OutputFileError(
+      path: url.path, reason: "cannot be written (\(error.localizedDescription)); check the folder and free space")
+  }
+  if rename(temporary.path, url.path) != 0 {
+    let reason = String(cString: strerror(errno))
+    try? FileManager.default.removeItem(at: temporary)
+    throw OutputFileError(path: url.path, reason: "cannot be written (\(reason))")
   }
 }

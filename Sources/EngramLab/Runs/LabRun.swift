@@ -119,7 +119,7 @@ public enum LabRun {
 
   /// Writes the folder's configuration, refusing a folder that holds another run.
   static func prepareFolder(_ folder: URL, config: RunConfig) throws {
-    try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+    try OutputFile.makeFolder(folder, flag: "--checkpoint-dir")
     let file = folder.appendingPathComponent("config.json")
     if let existing = try? InputFile.text(file.path), existing != config.json {
       throw ConfigError.invalidValue(
@@ -213,16 +213,3 @@ public enum LabRun {
   }
 }
 
-/// Writes text through a temporary file and a rename, so readers see the old or the new file.
-public func writeAtomically(_ text: String, to url: URL) throws {
-  let temporary = url.deletingLastPathComponent().appendingPathComponent(
-    ".\(url.lastPathComponent).\(ProcessInfo.processInfo.processIdentifier).tmp")
-  try Data(text.utf8).write(to: temporary)
-  if rename(temporary.path, url.path) != 0 {
-    let reason = String(cString: strerror(errno))
-    try? FileManager.default.removeItem(at: temporary)
-    throw CocoaError(
-      .fileWriteUnknown,
-      userInfo: [NSFilePathErrorKey: url.path, NSLocalizedDescriptionKey: reason])
-  }
-}

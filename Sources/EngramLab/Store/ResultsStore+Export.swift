@@ -11,7 +11,7 @@ extension ResultsStore {
   /// - Throws: `StoreError`; file-system errors.
   @discardableResult
   public func exportCSV(to folder: URL, force: Bool = false) throws -> [(file: String, rows: Int)] {
-    try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+    try OutputFile.makeFolder(folder, flag: "--csv")
     var written: [(String, Int)] = []
     let summaries = try summaries()
     var configKeys: [String] = []

@@ -133,7 +133,7 @@ public enum CheckpointFile {
 
   /// Writes a checkpoint atomically: to a temporary file in the same folder, flushed to disk,
   /// then renamed over the target, so a crash leaves either the old file or the new one.
-  /// - Throws: `ModelError.checkpointUnreadable` when the folder cannot be written.
+  /// - Throws: `ModelError.checkpointUnwritable` when the folder cannot be written.
   public static func write(_ checkpoint: Checkpoint, to url: URL) throws {
     let bytes = try encode(checkpoint)
     let directory = url.deletingLastPathComponent()
@@ -141,7 +141,7 @@ public enum CheckpointFile {
     let temporary = directory.appendingPathComponent(".\(url.lastPathComponent).\(getpid()).tmp")
     let fd = open(temporary.path, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
     guard fd >= 0 else {
-      throw ModelError.checkpointUnreadable(
+      throw ModelError.checkpointUnwritable(
         file: url.path,
         reason: "cannot create \(temporary.lastPathComponent): \(String(cString: strerror(errno)))")
     }
@@ -157,7 +157,7 @@ public enum CheckpointFile {
     close(fd)
     guard ok, rename(temporary.path, url.path) == 0 else {
       unlink(temporary.path)
-      throw ModelError.checkpointUnreadable(
+      throw ModelError.checkpointUnwritable(
         file: url.path, reason: "write failed: \(String(cString: strerror(errno)))")
     }
     let dirFD = open(directory.path, O_RDONLY)

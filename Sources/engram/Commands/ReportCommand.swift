@@ -69,7 +69,7 @@ struct ReportCommand: ParsableCommand {
     store: String
   ) throws {
     let directory = URL(fileURLWithPath: folder)
-    try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+    try OutputFile.makeFolder(directory, flag: "--figures")
     var written = 0
     for (section, reference) in zip(sections, references) {
       let name: String

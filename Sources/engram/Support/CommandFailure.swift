@@ -36,8 +36,11 @@ func reportingErrors(_ body: () throws -> Void) throws {
   } catch let error as SlurmError {
     fail(error.description)
   } catch let error as CocoaError {
-    fail(error.localizedDescription)
-  } catch let error as OutputRefused {
+    // Foundation's text does not always name the file: name it.
+    let path = (error.userInfo[NSFilePathErrorKey] as? String) ?? error.filePath
+    let text = error.localizedDescription
+    fail(path.map { text.contains($0) ? text : "\($0): \(text)" } ?? text)
+  } catch let error as OutputFileError {
     fail(error.description)
   } catch let error as MemoryLimitError {
     fail(error.description)
