@@ -106,3 +106,10 @@ public enum InputFile {
     return text
   }
 }
+
+/// Input echoed in a message, cut to a readable length: a 50 MB value must not become a 50 MB
+/// error line.
+public func abbreviated(_ text: String, limit: Int = 120) -> String {
+  guard text.count > limit else { return text }
+  return "\(text.prefix(limit))… (\(text.count) characters)"
+}

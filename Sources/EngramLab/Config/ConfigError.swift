@@ -1,4 +1,5 @@
 import EngramContinual
+import EngramIO
 import EngramSpelling
 
 /// Errors in experiment configurations; each names the key and what it accepts.
@@ -21,13 +22,13 @@ public enum ConfigError: Error, Equatable, Sendable, CustomStringConvertible {
       let place = [file, line.map { "line \($0)" }].compactMap { $0 }.joined(separator: ", ")
       let hint = nearest(to: key, in: valid).map { " (did you mean '\($0)'?)" } ?? ""
       return
-        "\(place.isEmpty ? "" : "\(place): ")unknown key '\(key)'\(hint); valid keys: \(valid.joined(separator: ", "))"
+        "\(place.isEmpty ? "" : "\(place): ")unknown key '\(abbreviated(key))'\(hint); valid keys: \(valid.joined(separator: ", "))"
     case .invalidValue(let key, let value, let expected):
-      return "\(key) = \(value) is not valid: expected \(expected)"
+      return "\(key) = \(abbreviated(value)) is not valid: expected \(expected)"
     case .unreadable(let file, let reason):
       return "\(file): \(reason)"
     case .invalidMethods(let key, let value, let reason):
-      return "\(key) = \(value) is not valid: \(reason)"
+      return "\(key) = \(abbreviated(value)) is not valid: \(reason)"
     case .conflict(let key, let value, let other, let fix):
       return "\(key) = \(value) cannot be used with \(other): \(fix)"
     }
