@@ -27,8 +27,8 @@ public struct SweepLaunch: Sendable {
 enum SweepSetup {
   static func prepare(
     _ definition: SweepDefinition, store: ResultsStore, backend: String, folder: URL?,
-    threadsPerRun: Int?
-  ) throws -> (id: Int64, folder: SweepFolder, pending: [Int], skipped: Int) {
+    threadsPerRun: Int?, writeConfigs: Bool
+  ) throws -> (id: Int64, folder: SweepFolder, runs: [RunConfig], pending: [Int], skipped: Int) {
     let id = try store.createSweep(
       name: definition.name, definition: definition.json, backend: backend, directory: nil,
       total: definition.runs.count)
@@ -41,14 +41,15 @@ enum SweepSetup {
         runs[i].threads = threadsPerRun
       }
     }
+    let keys = runs.map(\.runKey)
     try location.create(
       manifest: .init(
         sweepID: id, store: URL(fileURLWithPath: store.path).standardizedFileURL.path,
         name: definition.name, total: runs.count, executable: currentExecutable().path),
-      runs: runs)
+      keys: keys, runs: writeConfigs ? runs : [])
     let done = try store.completedKeys()
-    let pending = runs.indices.filter { !done.contains(runs[$0].runKey) }
-    return (id, location, pending, runs.count - pending.count)
+    let pending = runs.indices.filter { !done.contains(keys[$0]) }
+    return (id, location, runs, pending, runs.count - pending.count)
   }
 }
 
@@ -79,9 +80,11 @@ public struct LocalBackend: Sendable {
   ) throws -> SweepLaunch {
     // Unless the sweep sets threads, the machine's cores are shared among the workers.
     let cores = ProcessInfo.processInfo.activeProcessorCount
-    let (id, location, pending, skipped) = try SweepSetup.prepare(
+    // Each run's configuration file is written when the run starts, so a 100 000-run sweep
+    // starts its first run without first writing 100 000 files.
+    let (id, location, runs, pending, skipped) = try SweepSetup.prepare(
       definition, store: store, backend: "local", folder: folder,
-      threadsPerRun: max(1, cores / workers))
+      threadsPerRun: max(1, cores / workers), writeConfigs: false)
     var queue = pending[...]
     var running: [(index: Int, process: Process)] = []
     var completed = 0
@@ -97,6 +100,7 @@ public struct LocalBackend: Sendable {
         for item in running { kill(item.process.processIdentifier, signal) }
       }
       while running.count < workers, let index = queue.popFirst() {
+        try writeAtomically(runs[index].json, to: location.config(index))
         running.append((index, try launch(index, location: location, store: store, sweep: id)))
       }
       usleep(20_000)

@@ -34,8 +34,10 @@ public struct SlurmBackend: Sendable {
     _ definition: SweepDefinition, store: ResultsStore, folder: URL? = nil
   ) throws -> SweepLaunch {
     let sbatch = try Self.tool("sbatch")
-    let (id, location, pending, skipped) = try SweepSetup.prepare(
-      definition, store: store, backend: "slurm", folder: folder, threadsPerRun: cpusPerTask)
+    // Array tasks read their configurations from the folder, so all are written before submitting.
+    let (id, location, _, pending, skipped) = try SweepSetup.prepare(
+      definition, store: store, backend: "slurm", folder: folder, threadsPerRun: cpusPerTask,
+      writeConfigs: true)
     try writeScript(location, name: definition.name)
     let job = pending.isEmpty ? nil : try submit(pending, folder: location, sbatch: sbatch)
     return SweepLaunch(

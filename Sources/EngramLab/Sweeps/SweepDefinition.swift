@@ -111,17 +111,16 @@ public struct SweepDefinition: Sendable {
               expected: "a non-empty list of values, e.g. [0.01, 0.1]")
           }
           // A value listed twice would run the same configurations twice.
-          var seen: [ConfigValue] = []
+          var seen = Set<String>()
           for item in items {
             let value = try RunConfig.value(
               of: item, kind: field.kind,
               key: "\(field.key) (\(file), line \(item.mark?.line ?? gridKey.mark?.line ?? 0))")
-            guard !seen.contains(value) else {
+            guard seen.insert(value.text).inserted else {
               throw ConfigError.invalidValue(
                 key: "grid.\(field.key) (\(file), line \(item.mark?.line ?? 0))",
                 value: "\(value.text) twice", expected: "each value once")
             }
-            seen.append(value)
           }
           grid.append((field.key, Array(items), gridKey.mark?.line ?? 0))
         }
@@ -144,9 +143,10 @@ public struct SweepDefinition: Sendable {
           items.allSatisfy({ ($0.int ?? -1) >= 0 })
         {
           seeds = items.compactMap(\.int).map(UInt64.init)
-          if let repeated = seeds.enumerated().first(where: { seeds[..<$0.offset].contains($0.element) }) {
+          var distinct = Set<UInt64>()
+          if let repeated = seeds.first(where: { !distinct.insert($0).inserted }) {
             throw ConfigError.invalidValue(
-              key: "seeds (\(file), line \(line))", value: "\(repeated.element) twice",
+              key: "seeds (\(file), line \(line))", value: "\(repeated) twice",
               expected: "each seed once")
           }
         } else {

@@ -58,13 +58,19 @@ public struct SweepFolder: Sendable {
   /// The manifest file.
   public var manifestURL: URL { url.appendingPathComponent("sweep.json") }
 
-  /// Creates the folder and writes the manifest and every configuration.
+  /// The run keys of every configuration, one per line in index order (one file, so a summary
+  /// of a 100 000-run sweep reads one file, not 100 000).
+  public var runKeysURL: URL { url.appendingPathComponent("run-keys") }
+
+  /// Creates the folder and writes the manifest, the run keys of `keys`, and the configurations
+  /// `runs` (empty: each is written when its run starts).
   /// - Throws: file-system errors.
-  public func create(manifest: Manifest, runs: [RunConfig]) throws {
+  public func create(manifest: Manifest, keys: [String], runs: [RunConfig]) throws {
     for sub in ["configs", "logs", "results", "checkpoints"] {
       try FileManager.default.createDirectory(
         at: url.appendingPathComponent(sub), withIntermediateDirectories: true)
     }
+    try writeAtomically(keys.joined(separator: "\n") + "\n", to: runKeysURL)
     for (i, run) in runs.enumerated() { try writeAtomically(run.json, to: config(i)) }
     let encoder = JSONEncoder()
     encoder.outputFormatting = [.sortedKeys, .prettyPrinted]
@@ -95,6 +101,11 @@ public struct SweepFolder: Sendable {
   }
 
   /// The last `lines` lines of run `index`'s log (for failure reports).
+  /// The run keys written by `create`, nil for a folder without them.
+  public func runKeys() -> [String]? {
+    (try? InputFile.text(runKeysURL.path)).map { $0.split(separator: "\n").map(String.init) }
+  }
+
   public func logTail(_ index: Int, lines: Int = 3) -> String {
     let text = (try? InputFile.text(log(index).path)) ?? ""
     return text.split(separator: "\n").suffix(lines).joined(separator: "\n")

@@ -60,8 +60,12 @@ public struct SweepSummary: Sendable {
     var runKeys = Set(own.map(\.runKey))
     if let directory = sweep.directory {
       let folder = SweepFolder(URL(fileURLWithPath: directory))
-      for index in 0..<sweep.total {
-        if let config = try? folder.runConfig(index) { runKeys.insert(config.runKey) }
+      if let keys = folder.runKeys() {
+        runKeys.formUnion(keys)
+      } else {
+        for index in 0..<sweep.total {
+          if let config = try? folder.runConfig(index) { runKeys.insert(config.runKey) }
+        }
       }
     }
     var byKey: [String: RunSummary] = [:]
