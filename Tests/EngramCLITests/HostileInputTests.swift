@@ -108,6 +108,7 @@ struct HostileInputTests {
       (["run", "--no-store", "--model", "mlp:100000,100000"], "the model mlp:100000,100000 would need"),
       (["run", "--no-store", "--model", "cnn:100000,100000,100000"], "would need"),
       (["train", "--model", "mlp:1000000,1000000"], "would need"),
+      (["run", "--no-store", "--model", "cnn", "--batch", "1000000"], "batches of 1000000 examples"),
       (["theory", "forgetting", "--spec", wide], "a spec of dimension 100000"),
       (["theory", "angles", "--spec", wide], "a spec of dimension 100000"),
       (["theory", "forgetting", "--spec", small, "--order", "random:1000000000000"], "at most 1000000"),

@@ -86,7 +86,7 @@ public final class Trainer {
     }
     self.strategies = prepared
     let capacity = config.batchSize + prepared.reduce(0) { $0 + $1.replayRows }
-    model.prepare(batchCapacity: capacity)
+    try model.checkedPrepare(batchCapacity: capacity)
     inputs = Tensor(rows: capacity, columns: model.inputWidth)
     labels = [Int32](repeating: 0, count: capacity)
     rowTasks = [Int32](repeating: 0, count: capacity)

@@ -1,3 +1,4 @@
+import EngramIO
 import EngramRandom
 
 /// Counts the examples models push through forward and backward passes, for compute
@@ -86,6 +87,17 @@ public final class Model {
     var weights = streams.stream(.initialization)
     var noise = streams.stream(.noise)
     network.initialize(initializer, weights: &weights, noise: &noise)
+  }
+
+  /// Makes room for batches of up to `batchCapacity` examples, after checking that the
+  /// activations, their gradients and workspace (about three floats per unit per example) fit.
+  /// - Throws: `MemoryLimitError` naming the batch.
+  public func checkedPrepare(batchCapacity: Int) throws {
+    let units = CheckedSize.sum([inputWidth] + network.layers.map { Optional($0.outputWidth) })
+    try MemoryLimit.check(
+      count: CheckedSize.product(batchCapacity, units, 3), bytesEach: 4,
+      for: "batches of \(batchCapacity) examples through \(architecture)")
+    prepare(batchCapacity: batchCapacity)
   }
 
   /// Makes room for batches of up to `batchCapacity` examples (never shrinks).
