@@ -175,4 +175,15 @@ struct RunCommandTests {
         && result.stderr.contains("holds 28×28×1 images"), "\(result.stderr)")
   }
 
+
+  @Test("a hyperparameter the chosen strategy does not read is named in a note")
+  func unreadSetting() throws {
+    let result = try CLI.run([
+      "run", "--no-store", "--dataset", try slice(), "--strategy", "replay", "--ewc-lambda", "5",
+      "--tasks", "1", "--iterations", "1",
+    ])
+    #expect(result.status == 0, "\(result.stderr)")
+    #expect(result.stderr.hasPrefix("note: ewc_lambda has no effect on strategy replay"))
+  }
+
 }

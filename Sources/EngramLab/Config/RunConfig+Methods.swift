@@ -36,6 +36,12 @@ extension RunConfig {
     return "\(spec.doc) (default: \(each))"
   }
 
+  /// Hyperparameters set that none of the selected methods reads (e.g. `ewc_lambda` with
+  /// `replay`): kept, since a sweep's base may serve several strategies, but worth a note.
+  public var unreadSettings: [String] {
+    method.values.keys.filter { !strategy.reads($0) }.sorted()
+  }
+
   /// Checks the settings that only make sense together, before anything runs or is written.
   /// - Throws: `ConfigError.conflict` naming both settings and the fix.
   public func validate() throws {

@@ -80,6 +80,13 @@ struct Run: ParsableCommand {
           var resolved =
             try config.map { try RunConfig.load(URL(fileURLWithPath: $0)) } ?? RunConfig()
           try Run.apply(flags: settings, to: &resolved)
+          let unread = resolved.unreadSettings
+          if !unread.isEmpty {
+            FileHandle.standardError.write(
+              Data(
+                "note: \(unread.joined(separator: ", ")) \(unread.count == 1 ? "has" : "have") no effect on strategy \(resolved.strategy) (engram strategies lists what each reads)\n"
+                  .utf8))
+          }
           outcome = try LabRun.execute(resolved, options: options, observer: progress.observe)
         }
       } catch let failed as FailedRun {
