@@ -5,8 +5,8 @@ import Yams
 extension RunConfig {
   /// Reads a YAML configuration file over the defaults.
   /// - Throws: `ConfigError.unreadable` for a missing file or bad YAML; `.unknownKey` (with
-  ///   the line and the nearest valid key) and `.invalidValue` (naming the key and the
-  ///   expected type) for bad entries.
+  ///   the line and the nearest valid key), `.duplicateKey` (a setting given twice) and
+  ///   `.invalidValue` (naming the key and the expected type) for bad entries.
   public static func load(_ url: URL) throws -> RunConfig {
     var config = RunConfig()
     try config.apply(contentsOf: url)
@@ -49,6 +49,7 @@ extension RunConfig {
         reason:
           "line \(node.mark?.line ?? 0): must be a mapping of keys to values (key: value per line)")
     }
+    try YAMLKeys.requireUnique(mapping, file: file) { Self.field(named: $0)?.key ?? $0 }
     for (keyNode, valueNode) in mapping {
       try apply(key: keyNode, value: valueNode, file: file)
     }
@@ -133,6 +134,7 @@ extension RunConfig {
         key: place, value: describe(node),
         expected: "a mapping such as {dataset: fashion-mnist, classes: [0, 1]}")
     }
+    try YAMLKeys.requireUnique(mapping, file: place)
     var task = CustomTaskConfig()
     for (keyNode, value) in mapping {
       let name = keyNode.string ?? ""
