@@ -110,3 +110,41 @@ struct DuplicateKeyTests {
     #expect(configError("angles: \"0, 45.5, 1e1\"\n") == nil)
   }
 }
+
+/// Nesting the YAML parser would recurse into without bound (found by reading the depth check
+/// while writing the fuzz seeds, then confirmed on the run-config fuzz target: a stack
+/// overflow in Yams' Parser.loadMapping for 2 000 explicit-key indicators in 4 000 bytes).
+@Suite("YAML nesting is bounded before parsing, whatever opens the levels")
+struct YAMLNestingTests {
+  @Test(
+    "indicators on one line: explicit keys, explicit values, entries, with anchors and tags",
+    arguments: [
+      String(repeating: "? ", count: 2000) + "x\n",
+      String(repeating: "- ? ", count: 1000) + "x\n",
+      String(repeating: "? &a !!map ", count: 1000) + "x\n",
+      String(repeating: "- : ", count: 1000) + "x\n",
+    ])
+  func indicators(yaml: String) {
+    var config = RunConfig()
+    #expect(
+      throws: ConfigError.unreadable(
+        file: "c.yaml",
+        reason: "line 1: nested more than 64 levels deep; a run config or sweep needs a few")
+    ) {
+      try config.apply(yaml: yaml, file: "c.yaml")
+    }
+    #expect(throws: ConfigError.self) {
+      try SweepDefinition.parse(yaml, file: "s.yaml", folder: URL(fileURLWithPath: "/tmp"))
+    }
+  }
+
+  @Test("ordinary nesting still reads: lists of mappings, explicit keys, comments, CRLF")
+  func ordinary() throws {
+    var config = RunConfig()
+    try config.apply(
+      yaml:
+        "# a config\r\nbenchmark: custom\r\ncustom_tasks:\r\n  - classes: [0, 1]\r\n    rotation: 90\r\n  - {classes: [2, 3]}\r\n? epochs\r\n: 2\r\n",
+      file: "c.yaml")
+    #expect(config.epochs == 2)
+  }
+}
