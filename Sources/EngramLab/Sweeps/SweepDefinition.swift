@@ -122,7 +122,7 @@ public struct SweepDefinition: Sendable {
         }
         variants = Array(items)
       case "seeds":
-        if let count = value.int {
+        if let count = YAMLScalar.int(value) {
           guard (1...10_000).contains(count) else {
             throw ConfigError.invalidValue(
               key: "seeds (\(file), line \(line))", value: "\(count)",
@@ -130,9 +130,9 @@ public struct SweepDefinition: Sendable {
           }
           seeds = (0..<count).map(UInt64.init)
         } else if case .sequence(let items) = value, !items.isEmpty,
-          items.allSatisfy({ ($0.int ?? -1) >= 0 })
+          items.allSatisfy({ (YAMLScalar.int($0) ?? -1) >= 0 })
         {
-          seeds = items.compactMap(\.int).map(UInt64.init)
+          seeds = items.compactMap(YAMLScalar.int).map(UInt64.init)
         } else {
           throw ConfigError.invalidValue(
             key: "seeds (\(file), line \(line))", value: value.string ?? "a list",
