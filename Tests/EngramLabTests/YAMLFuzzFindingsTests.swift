@@ -64,4 +64,24 @@ struct YAMLFuzzFindingsTests {
   func seedsWithColons() {
     #expect(throws: ConfigError.self) { try sweep("grid:\n  lr: [0.1]\nseeds: 1:0:0:0:0:0:0:0:0:0:0\n") }
   }
+
+  @Test("sweep: a grid whose run count overflows Int is refused, not a trap")
+  func gridOverflow() {
+    // Twelve keys of 60 values: 60^12 > Int.max (hand-made, then run on the sweep fuzz target).
+    let keys = [
+      "lr", "batch", "epochs", "memory", "momentum", "weight_decay", "eval_every", "eval_subset",
+      "tasks", "threads", "iterations", "blurry",
+    ]
+    let values = Array(repeating: "1", count: 60).joined(separator: ",")
+    let yaml = "grid:\n" + keys.map { "  \($0): [\(values)]\n" }.joined()
+    do {
+      _ = try sweep(yaml)
+      Issue.record("accepted a grid of 60^12 runs")
+    } catch {
+      #expect(
+        "\(error)"
+          == "sweep s.yaml = more than 9223372036854775807 runs is not valid: expected at most 100000 runs; split the study or shrink the grid"
+      )
+    }
+  }
 }

@@ -145,10 +145,17 @@ public struct SweepDefinition: Sendable {
     // `base:` applies over `config:` wherever the two appear in the file.
     if let baseNode { try base.apply(node: baseNode, file: file) }
     try requireGridOnly(grid, notIn: variants, file: file)
-    let total = max(variants.count, 1) * grid.reduce(1) { $0 * $1.values.count } * seeds.count
-    guard total <= limit else {
+    // Multiplied with overflow checks: twelve grid keys of 60 values each exceed Int.max.
+    var total: Int? = max(variants.count, 1)
+    for factor in grid.map(\.values.count) + [seeds.count] {
+      total = total.flatMap {
+        let (product, overflow) = $0.multipliedReportingOverflow(by: factor)
+        return overflow ? nil : product
+      }
+    }
+    guard let total, total <= limit else {
       throw ConfigError.invalidValue(
-        key: "sweep \(file)", value: "\(total) runs",
+        key: "sweep \(file)", value: total.map { "\($0) runs" } ?? "more than \(Int.max) runs",
         expected: "at most \(limit) runs; split the study or shrink the grid")
     }
     var runs: [RunConfig] = []
