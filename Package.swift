@@ -68,6 +68,7 @@ let package = Package(
       ]
     ),
     .testTarget(name: "EngramRandomTests", dependencies: ["EngramRandom"]),
+    .testTarget(name: "EngramIOTests", dependencies: ["EngramIO"]),
     .testTarget(name: "EngramSpellingTests", dependencies: ["EngramSpelling"]),
     .testTarget(name: "EngramNNTests", dependencies: ["EngramIO", "EngramNN", "EngramRandom"]),
     .testTarget(

@@ -134,6 +134,23 @@ struct SpecTests {
         #"{"w_star": [1, 2], "tasks": [{"basis": [[1, 0]], "samples": 0}]}"#,
         "spec.json: tasks[0].samples: must be at least 1"
       ),
+      // A key given twice: JSON parsers keep the last one without a word (issue 14).
+      (
+        "{\"w_star\": [1, 2],\n \"tasks\": [{\"rows\": [[1, 0]]}],\n \"w_star\": [0, 1]}",
+        "spec.json: w_star: is given twice, on lines 1 and 3; give each key once"
+      ),
+      (
+        #"{"w_star": [1, 2], "tasks": [{"rows": [[1, 0]]}, {"rows": [[1, 0]], "rows": [[0, 1]]}]}"#,
+        "spec.json: tasks[1].rows: is given twice, on lines 1 and 1; give each key once"
+      ),
+      (
+        #"{"w_star": [1, 2], "tasks": [{"rows": [[1, 0]]}], "replay": {"task": 0, "rows": [], "task": 0}}"#,
+        "spec.json: replay.task: is given twice, on lines 1 and 1; give each key once"
+      ),
+      (
+        #"{"w_star": [1, 2], "w_st\u0061r": [0, 1], "tasks": [{"rows": [[1, 0]]}]}"#,
+        "spec.json: w_star: is given twice, on lines 1 and 1; give each key once"
+      ),
     ])
   func badSpecs(text: String, message: String) {
     let error = specError(text)

@@ -5,9 +5,13 @@ import Foundation
 /// Reads labelled examples from a CSV file: one example per line, a label column and numeric
 /// feature columns.
 ///
-/// A first line whose feature fields are not all numbers is taken as a header. Labels may be
-/// integers (used as class indices) or names (mapped to 0, 1, … in sorted order; the mapping
-/// is returned). Every line must have the same number of fields.
+/// The first line is a header when none of its feature fields is a number (always, when the
+/// label column is given by name), and data when all of them are; a first line that mixes the
+/// two is refused, since a data line with one mistyped number would otherwise vanish as a
+/// header. Feature fields are plain decimal numbers (``DecimalText``: no trailing characters,
+/// no hexadecimal, no `inf` or `nan`). Labels are all class indices (whole numbers from 0) or
+/// all class names (mapped to 0, 1, … in sorted order; the mapping is returned): see
+/// ``CSVLabels``. Every line must have the same number of fields.
 public enum CSVDataset {
   /// Which column holds the label.
   public enum LabelColumn: Sendable, Equatable {
@@ -82,10 +86,7 @@ public enum CSVDataset {
     let header: [String]?
     let labelIndex: Int
     let featureColumns: [Int]
-    let provisional = try resolve(labelColumn, width: width, header: nil, file: file)
-    let firstIsHeader = (0..<width).contains {
-      $0 != provisional && Float($0 < first.count ? first[$0] : "") == nil
-    }
+    let firstIsHeader = try isHeader(first, labelColumn: labelColumn, file: file)
     header = firstIsHeader ? first : nil
     labelIndex = try resolve(labelColumn, width: width, header: header, file: file)
     featureColumns = (0..<width).filter { $0 != labelIndex }
@@ -110,7 +111,7 @@ public enum CSVDataset {
         )
       }
       for column in featureColumns {
-        guard let value = Float(row[column]), value.isFinite else {
+        guard let value = DecimalText.float(row[column]), value.isFinite else {
           throw DataError.csv(
             file: file, line: line, column: column + 1,
             problem: "'\(row[column])' is not a finite number; feature columns must be numeric")
@@ -119,13 +120,35 @@ public enum CSVDataset {
       }
       rawLabels.append(row[labelIndex])
     }
-    let (labels, names) = try encodeLabels(
+    let (labels, names) = try CSVLabels.encode(
       rawLabels, file: file, firstLine: firstLine, column: labelIndex + 1)
     let dataset = try Dataset(
       name: url.deletingPathExtension().lastPathComponent, features: .floats(features),
       labels: labels,
       featureCount: featureColumns.count, classCount: names.count)
     return Result(dataset: dataset, classNames: names)
+  }
+
+  /// Whether the first line names the columns: no feature field is a number (for a label
+  /// column given by name, the first line must be a header). A line mixing numbers and text
+  /// is neither, and refused at its first field that is not a number.
+  private static func isHeader(_ first: [String], labelColumn: LabelColumn, file: String) throws
+    -> Bool
+  {
+    if case .named = labelColumn { return true }
+    let label = try resolve(labelColumn, width: first.count, header: nil, file: file)
+    // Double() rather than DecimalText: `nan` or `1e999` in a first data line is a bad number
+    // (reported as such below), not a column name.
+    let fields = first.indices.filter { $0 != label }
+    let text = fields.filter { Double(first[$0]) == nil }
+    if text.isEmpty { return false }
+    if text.count == fields.count { return true }
+    let column = text[0]
+    throw DataError.csv(
+      file: file, line: 1, column: column + 1,
+      problem:
+        "'\(first[column])' is not a number, yet other fields of line 1 are: the line is neither a header (text in every column) nor data (numbers in every feature column); fix the field or name every column"
+    )
   }
 
   private static func resolve(_ column: LabelColumn, width: Int, header: [String]?, file: String)
@@ -142,37 +165,13 @@ public enum CSVDataset {
       }
       return i
     case .named(let name):
-      guard let header else { return 0 }
-      guard let i = header.firstIndex(of: name) else {
+      guard let header, let i = header.firstIndex(of: name) else {
         throw DataError.csv(
           file: file, line: 1, column: 0,
-          problem: "no column named '\(name)'; columns: \(header.joined(separator: ", "))")
+          problem:
+            "no column named '\(name)'; columns: \((header ?? []).joined(separator: ", "))")
       }
       return i
     }
-  }
-
-  /// Integer labels ≥ 0 are class indices; anything else is a class name.
-  private static func encodeLabels(_ raw: [String], file: String, firstLine: Int, column: Int)
-    throws
-    -> ([Int32], [String])
-  {
-    let integers = raw.map { Int32($0) }
-    if integers.allSatisfy({ ($0 ?? -1) >= 0 }) {
-      let values = integers.map { $0 ?? 0 }
-      let classes = Int(values.max() ?? 0) + 1
-      guard classes <= 100_000 else {
-        let line = firstLine + (values.firstIndex(of: values.max() ?? 0) ?? 0)
-        throw DataError.csv(
-          file: file, line: line, column: column,
-          problem:
-            "label \(values.max() ?? 0) is too large; labels must be class indices below 100000 or class names"
-        )
-      }
-      return (values, (0..<classes).map(String.init))
-    }
-    let names = Array(Set(raw)).sorted()
-    let index = Dictionary(uniqueKeysWithValues: names.enumerated().map { ($1, Int32($0)) })
-    return (raw.map { index[$0] ?? 0 }, names)
   }
 }

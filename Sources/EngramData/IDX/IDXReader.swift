@@ -56,7 +56,7 @@ public enum IDXReader {
     _ = gzbuffer(handle, 1 << 17)
 
     var magic = [UInt8](repeating: 0, count: 4)
-    try readExactly(handle, into: &magic, count: 4, file: name, available: available)
+    try readExactly(handle, into: &magic, file: name)
     guard magic[0] == 0, magic[1] == 0 else {
       throw DataError.notIDX(
         file: name, magic: magic.map { String(format: "%02X", $0) }.joined(separator: " "))
@@ -67,7 +67,7 @@ public enum IDXReader {
       throw DataError.absurdSize(file: name, field: "rank", claimed: rank, limit: 4)
     }
     var header = [UInt8](repeating: 0, count: 4 * rank)
-    try readExactly(handle, into: &header, count: 4 * rank, file: name, available: available)
+    try readExactly(handle, into: &header, file: name)
     var dimensions: [Int] = []
     var elements = 1
     for i in 0..<rank {
@@ -133,37 +133,44 @@ public enum IDXReader {
     }
   }
 
-  /// `count` bytes read in chunks of at most 64 MiB, so memory grows with the data that
-  /// arrives rather than with what a header claims.
+  /// `count` bytes read in chunks that start at 64 KiB and double up to 64 MiB, so memory
+  /// grows with the data that arrives rather than with what a header claims: a 40-byte gzip
+  /// file claiming two billion elements costs kilobytes before it is found truncated.
   private static func readChunked(_ handle: gzFile, count: Int, file: String, headerBytes: Int)
     throws -> [UInt8]
   {
     var bytes: [UInt8] = []
-    bytes.reserveCapacity(min(count, 1 << 26))
-    var chunk = [UInt8](repeating: 0, count: min(count, 1 << 26))
+    var chunk = min(count, 1 << 16)
     while bytes.count < count {
-      let want = min(count - bytes.count, chunk.count)
+      let start = bytes.count
+      let want = min(count - start, chunk)
+      bytes.append(contentsOf: repeatElement(0, count: want))
       do {
-        try readExactly(handle, into: &chunk, count: want, file: file, available: .max)
+        try bytes.withUnsafeMutableBytes {
+          try readExactly(
+            handle, into: UnsafeMutableRawBufferPointer(rebasing: $0[start...]), file: file)
+        }
       } catch DataError.truncated(_, _, let got) {
         throw DataError.truncated(
           file: file, expectedBytes: headerBytes + count,
-          availableBytes: headerBytes + bytes.count + got)
+          availableBytes: headerBytes + start + got)
       }
-      bytes.append(contentsOf: chunk.prefix(want))
+      chunk = min(chunk * 2, 1 << 26)
     }
     return bytes
   }
 
+  /// Fills `buffer` from `handle`.
+  /// - Throws: `DataError.corruptGzip`, or `.truncated` (with `availableBytes` the bytes read
+  ///   into `buffer`) when the data ends first.
   private static func readExactly(
-    _ handle: gzFile, into buffer: inout [UInt8], count: Int, file: String, available: Int
+    _ handle: gzFile, into buffer: UnsafeMutableRawBufferPointer, file: String
   ) throws {
+    guard let base = buffer.baseAddress else { return }
     var done = 0
-    while done < count {
-      let chunk = min(count - done, 1 << 30)
-      let n = buffer.withUnsafeMutableBytes {
-        gzread(handle, $0.baseAddress! + done, UInt32(chunk))
-      }
+    while done < buffer.count {
+      let chunk = min(buffer.count - done, 1 << 30)
+      let n = gzread(handle, base + done, UInt32(chunk))
       if n < 0 { throw gzipError(handle, file: file) }
       if n == 0 {
         var code: Int32 = 0
@@ -171,10 +178,17 @@ public enum IDXReader {
         if code != Z_OK && code != Z_STREAM_END, let message {
           throw DataError.corruptGzip(file: file, reason: String(cString: message))
         }
-        throw DataError.truncated(file: file, expectedBytes: count, availableBytes: done)
+        throw DataError.truncated(file: file, expectedBytes: buffer.count, availableBytes: done)
       }
       done += Int(n)
     }
+  }
+
+  /// Fills `buffer` from `handle` (see the raw-buffer form).
+  private static func readExactly(_ handle: gzFile, into buffer: inout [UInt8], file: String)
+    throws
+  {
+    try buffer.withUnsafeMutableBytes { try readExactly(handle, into: $0, file: file) }
   }
 
   private static func gzipError(_ handle: gzFile, file: String) -> DataError {

@@ -14,6 +14,10 @@ public enum ConfigError: Error, Equatable, Sendable, CustomStringConvertible {
   case invalidMethods(key: String, value: String, reason: MethodSelectionError)
   /// Two settings that cannot go together.
   case conflict(key: String, value: String, with: String, fix: String)
+  /// One key given twice in one mapping (YAML would keep the last and drop the first without a
+  /// word); `key` is the second spelling, `earlier` the first (they differ for `memory-size`
+  /// and `memory_size`, or `data_dir` and `dataset`).
+  case duplicateKey(key: String, earlier: String, file: String, line: Int?, firstLine: Int?)
 
   /// What went wrong and what to do about it.
   public var description: String {
@@ -31,6 +35,14 @@ public enum ConfigError: Error, Equatable, Sendable, CustomStringConvertible {
       return "\(key) = \(abbreviated(value)) is not valid: \(reason)"
     case .conflict(let key, let value, let other, let fix):
       return "\(key) = \(value) cannot be used with \(other): \(fix)"
+    case .duplicateKey(let key, let earlier, let file, let line, let firstLine):
+      let place = line.map { "\(file), line \($0)" } ?? file
+      let first = firstLine.map { "line \($0)" } ?? "an earlier line"
+      if key == earlier {
+        return "\(place): key '\(key)' is given twice (first on \(first)); give each key once"
+      }
+      return
+        "\(place): key '\(key)' sets the same setting as '\(earlier)' on \(first); give it once"
     }
   }
 }

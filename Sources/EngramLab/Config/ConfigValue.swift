@@ -1,4 +1,5 @@
 import EngramContinual
+import EngramIO
 import EngramNN
 import EngramSpelling
 /// A configuration value after parsing, before it is checked against its field.
@@ -97,7 +98,7 @@ public enum ConfigKind: Sendable, Equatable {
       guard let v = Int(trimmed) else { throw fail }
       return try check(.int(v), key: key, text: text)
     case .double:
-      guard let v = Double(trimmed), v.isFinite else { throw fail }
+      guard let v = DecimalText.double(trimmed), v.isFinite else { throw fail }
       return try check(.double(v), key: key, text: text)
     case .string: return .string(trimmed)
     case .choice(let values):
@@ -111,7 +112,7 @@ public enum ConfigKind: Sendable, Equatable {
       return .ints(parts.compactMap { $0 })
     case .doubles:
       let parts = trimmed.split(separator: ",").map {
-        Double($0.trimmingCharacters(in: .whitespaces))
+        DecimalText.double($0.trimmingCharacters(in: .whitespaces))
       }
       guard !parts.isEmpty, parts.allSatisfy({ $0?.isFinite == true }) else { throw fail }
       return .doubles(parts.compactMap { $0 })

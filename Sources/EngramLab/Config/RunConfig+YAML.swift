@@ -5,8 +5,8 @@ import Yams
 extension RunConfig {
   /// Reads a YAML configuration file over the defaults.
   /// - Throws: `ConfigError.unreadable` for a missing file or bad YAML; `.unknownKey` (with
-  ///   the line and the nearest valid key) and `.invalidValue` (naming the key and the
-  ///   expected type) for bad entries.
+  ///   the line and the nearest valid key), `.duplicateKey` (a setting given twice) and
+  ///   `.invalidValue` (naming the key and the expected type) for bad entries.
   public static func load(_ url: URL) throws -> RunConfig {
     var config = RunConfig()
     try config.apply(contentsOf: url)
@@ -49,6 +49,7 @@ extension RunConfig {
         reason:
           "line \(node.mark?.line ?? 0): must be a mapping of keys to values (key: value per line)")
     }
+    try YAMLKeys.requireUnique(mapping, file: file) { Self.field(named: $0)?.key ?? $0 }
     for (keyNode, valueNode) in mapping {
       try apply(key: keyNode, value: valueNode, file: file)
     }
@@ -81,17 +82,17 @@ extension RunConfig {
       guard let v = node.bool else { throw fail }
       return .bool(v)
     case .int:
-      guard let v = node.int else { throw fail }
+      guard let v = YAMLScalar.int(node) else { throw fail }
       return try kind.check(.int(v), key: key)
     case .double:
-      guard let v = node.float ?? node.int.map(Double.init) else { throw fail }
+      guard let v = YAMLScalar.double(node) else { throw fail }
       return try kind.check(.double(v), key: key)
     case .string, .choice, .methods, .architecture:
       guard case .scalar = node, let v = node.string else { throw fail }
       return try kind.check(.string(v), key: key)
     case .ints:
       if case .sequence(let items) = node {
-        let values = items.map(\.int)
+        let values = items.map(YAMLScalar.int)
         guard values.allSatisfy({ $0 != nil }) else { throw fail }
         return .ints(values.compactMap { $0 })
       }
@@ -99,7 +100,7 @@ extension RunConfig {
       return try kind.parse(text, key: key)
     case .doubles:
       if case .sequence(let items) = node {
-        let values = items.map { $0.float ?? $0.int.map(Double.init) }
+        let values = items.map(YAMLScalar.double)
         guard values.allSatisfy({ $0 != nil }) else { throw fail }
         return .doubles(values.compactMap { $0 })
       }
@@ -110,9 +111,9 @@ extension RunConfig {
         var result: [[Int]] = []
         for group in groups {
           guard case .sequence(let items) = group, !items.isEmpty,
-            items.allSatisfy({ $0.int != nil })
+            items.allSatisfy({ YAMLScalar.int($0) != nil })
           else { throw fail }
-          result.append(items.compactMap(\.int))
+          result.append(items.compactMap(YAMLScalar.int))
         }
         return .groups(result)
       }
@@ -133,6 +134,7 @@ extension RunConfig {
         key: place, value: describe(node),
         expected: "a mapping such as {dataset: fashion-mnist, classes: [0, 1]}")
     }
+    try YAMLKeys.requireUnique(mapping, file: place)
     var task = CustomTaskConfig()
     for (keyNode, value) in mapping {
       let name = keyNode.string ?? ""
@@ -151,7 +153,7 @@ extension RunConfig {
         }
         task.classes = v
       case "rotation":
-        guard let v = value.float ?? value.int.map(Double.init), v.isFinite else {
+        guard let v = YAMLScalar.double(value), v.isFinite else {
           throw ConfigError.invalidValue(
             key: fieldPlace, value: describe(value), expected: "an angle in degrees")
         }

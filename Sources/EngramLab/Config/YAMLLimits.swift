@@ -6,61 +6,58 @@ enum YAMLLimits {
   /// The deepest nesting accepted (real configs nest three levels).
   static let maximumDepth = 64
 
-  /// Throws when `text` nests deeper than `maximumDepth`: flow collections (`[`, `{`), block
-  /// indentation levels and sequence dashes on one line all count.
+  /// Throws when `text` nests deeper than `maximumDepth`. Three things open a level: a block
+  /// indentation deeper than the lines above; an indicator before a line's content — `- `
+  /// (sequence entry), `? ` (explicit key) or `: ` (explicit value), with any anchors (`&a`)
+  /// and tags (`!t`) between them, so `- ? - &a ? x` is four levels on one line; and a flow
+  /// bracket (`[`, `{`) outside quotes. Block and flow depth are bounded separately.
   /// - Throws: `ConfigError.unreadable` naming the file and line.
   static func check(_ text: String, file: String) throws {
-    var flow = 0
-    var quote: Character? = nil
-    var line = 1
     var indents: [Int] = []
-    var atLineStart = true
-    var column = 0
-    var dashes = 0
-    func fail() -> ConfigError {
-      .unreadable(
-        file: file,
-        reason:
-          "line \(line): nested more than \(maximumDepth) levels deep; a run config or sweep needs a few"
-      )
-    }
-    for c in text {
-      if c == "\n" {
-        line += 1
-        atLineStart = true
-        column = 0
-        dashes = 0
-        quote = nil
-        continue
+    var flow = 0
+    for (index, line) in text.utf8.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false)
+      .enumerated()
+    {
+      func fail() -> ConfigError {
+        .unreadable(
+          file: file,
+          reason:
+            "line \(index + 1): nested more than \(maximumDepth) levels deep; a run config or sweep needs a few"
+        )
       }
-      if atLineStart {
-        if c == " " {
-          column += 1
+      let start = line.prefix { $0 == UInt8(ascii: " ") }.count
+      var rest = line.dropFirst(start)
+      var indicators = 0
+      while let first = rest.first {
+        let token = rest.prefix { $0 != UInt8(ascii: " ") && $0 != UInt8(ascii: "\t") }
+        let opensLevel =
+          token.count == 1
+          && (first == UInt8(ascii: "-") || first == UInt8(ascii: "?") || first == UInt8(ascii: ":"))
+        let isProperty = first == UInt8(ascii: "&") || first == UInt8(ascii: "!")
+        guard opensLevel || isProperty else { break }
+        if opensLevel { indicators += 1 }
+        rest = rest.dropFirst(token.count).drop { $0 == UInt8(ascii: " ") || $0 == UInt8(ascii: "\t") }
+      }
+      let blank = rest.isEmpty || rest.first == UInt8(ascii: "#") || rest.first == UInt8(ascii: "\r")
+      if !(blank && indicators == 0) {
+        while let last = indents.last, last >= start { indents.removeLast() }
+        indents.append(start)
+        guard indents.count + indicators <= maximumDepth else { throw fail() }
+      }
+      var quote: UInt8? = nil
+      for byte in rest {
+        if let open = quote {
+          if byte == open { quote = nil }
           continue
         }
-        if c == "-" {
-          dashes += 1
-          column += 1
-          continue
+        switch byte {
+        case UInt8(ascii: "\""), UInt8(ascii: "'"): quote = byte
+        case UInt8(ascii: "["), UInt8(ascii: "{"):
+          flow += 1
+          guard flow <= maximumDepth else { throw fail() }
+        case UInt8(ascii: "]"), UInt8(ascii: "}"): flow = max(0, flow - 1)
+        default: break
         }
-        atLineStart = false
-        if c != "#" {
-          while let last = indents.last, last >= column { indents.removeLast() }
-          indents.append(column)
-          guard indents.count + dashes <= maximumDepth else { throw fail() }
-        }
-      }
-      if let open = quote {
-        if c == open { quote = nil }
-        continue
-      }
-      switch c {
-      case "\"", "'": quote = c
-      case "[", "{":
-        flow += 1
-        guard flow <= maximumDepth else { throw fail() }
-      case "]", "}": flow = max(0, flow - 1)
-      default: break
       }
     }
   }

@@ -56,34 +56,32 @@ public final class ResultsStore: @unchecked Sendable {
     try guarded { try self.prepareSchema() }
   }
 
-  /// Throws unless the file at `path` is empty, an empty database, or an Engram store — checked
-  /// through a read-only connection.
+  /// Throws unless the file at `path` is empty, a database without a schema, or an Engram
+  /// store — read from the SQLite header's bytes, without opening a connection (a read-only
+  /// connection cannot recover a WAL left by a killed writer, and a writable one would switch a
+  /// foreign file to WAL mode).
   /// - Throws: `StoreError.foreign` or `.corrupt`.
   static func refuseForeign(path: String, timeout: TimeInterval) throws {
-    guard let size = try? InputFile.check(path), size > 0 else {
-      if case .regular = InputFile.kind(of: path) { return }
-      throw StoreError.corrupt(path: path, reason: "not a regular file")
-    }
-    var configuration = Configuration()
-    configuration.readonly = true
-    configuration.busyMode = .timeout(timeout)
+    let header: Data
     do {
-      let queue = try DatabaseQueue(path: path, configuration: configuration)
-      let (application, tables) = try queue.read { db in
-        (
-          try Int32.fetchOne(db, sql: "PRAGMA application_id") ?? 0,
-          try Int.fetchOne(db, sql: "SELECT count(*) FROM sqlite_master WHERE type = 'table'")
-            ?? 0
-        )
+      header = try InputFile.head(path, bytes: 100)
+    } catch let error as InputFileError {
+      throw StoreError.corrupt(path: path, reason: error.reason)
+    }
+    guard !header.isEmpty else { return }
+    let magic = Data("SQLite format 3\u{0}".utf8)
+    guard header.count == 100, header.prefix(16) == magic else {
+      throw StoreError.corrupt(path: path, reason: "not an SQLite database")
+    }
+    func word(_ offset: Int) -> UInt32 {
+      header[(header.startIndex + offset)..<(header.startIndex + offset + 4)].reduce(0) {
+        $0 << 8 | UInt32($1)
       }
-      try queue.close()
-      guard application == applicationID || (application == 0 && tables == 0) else {
-        throw StoreError.foreign(path: path)
-      }
-    } catch let error as StoreError {
-      throw error
-    } catch {
-      throw translate(error, path: path, timeout: timeout)
+    }
+    let application = Int32(bitPattern: word(68))
+    let schemaCookie = word(40)
+    guard application == applicationID || (application == 0 && schemaCookie == 0) else {
+      throw StoreError.foreign(path: path)
     }
   }
 

@@ -61,6 +61,7 @@ public struct SweepDefinition: Sendable {
       throw ConfigError.unreadable(
         file: file, reason: "must be a mapping with grid:, list:, base: and seeds:")
     }
+    try YAMLKeys.requireUnique(mapping, file: file)
     var name = (file as NSString).deletingPathExtension
     var base = RunConfig()
     var grid: [(key: String, values: [Node], line: Int)] = []
@@ -92,6 +93,7 @@ public struct SweepDefinition: Sendable {
             key: "grid (\(file), line \(line))", value: "an empty grid",
             expected: "a mapping of keys to lists of values, e.g. strategy: [naive, replay]")
         }
+        try YAMLKeys.requireUnique(entries, file: file) { RunConfig.field(named: $0)?.key ?? $0 }
         for (gridKey, list) in entries {
           let keyName = gridKey.string ?? ""
           guard let field = RunConfig.field(named: keyName) else {
@@ -132,7 +134,7 @@ public struct SweepDefinition: Sendable {
         }
         variants = Array(items)
       case "seeds":
-        if let count = value.int {
+        if let count = YAMLScalar.int(value) {
           guard (1...10_000).contains(count) else {
             throw ConfigError.invalidValue(
               key: "seeds (\(file), line \(line))", value: "\(count)",
@@ -140,9 +142,9 @@ public struct SweepDefinition: Sendable {
           }
           seeds = (0..<count).map(UInt64.init)
         } else if case .sequence(let items) = value, !items.isEmpty,
-          items.allSatisfy({ ($0.int ?? -1) >= 0 })
+          items.allSatisfy({ (YAMLScalar.int($0) ?? -1) >= 0 })
         {
-          seeds = items.compactMap(\.int).map(UInt64.init)
+          seeds = items.compactMap(YAMLScalar.int).map(UInt64.init)
           var distinct = Set<UInt64>()
           if let repeated = seeds.first(where: { !distinct.insert($0).inserted }) {
             throw ConfigError.invalidValue(
@@ -160,6 +162,7 @@ public struct SweepDefinition: Sendable {
     }
     // `base:` applies over `config:` wherever the two appear in the file.
     if let baseNode { try base.apply(node: baseNode, file: file) }
+    try requireGridOnly(grid, notIn: variants, file: file)
     let total = CheckedSize.product(
       [max(variants.count, 1), seeds.count] + grid.map { Optional($0.values.count) })
     guard let total, total <= limit else {
@@ -212,6 +215,24 @@ public struct SweepDefinition: Sendable {
     return SweepDefinition(
       name: name, runs: runs, varying: varying,
       json: "{\"name\":\(jsonString(name)),\"text\":\(jsonString(text))}")
+  }
+
+  /// A key both in the grid and in a `list:` variant would be set by the variant and then
+  /// silently replaced by every grid value; it belongs in one of the two.
+  /// - Throws: `ConfigError.duplicateKey` naming the variant's line and the grid's.
+  private static func requireGridOnly(
+    _ grid: [(key: String, values: [Node], line: Int)], notIn variants: [Node], file: String
+  ) throws {
+    for case .mapping(let variant) in variants {
+      for keyNode in variant.keys {
+        guard let key = keyNode.string, let field = RunConfig.field(named: key),
+          let entry = grid.first(where: { $0.key == field.key })
+        else { continue }
+        throw ConfigError.duplicateKey(
+          key: key, earlier: "grid.\(entry.key)", file: file, line: keyNode.mark?.line,
+          firstLine: entry.line)
+      }
+    }
   }
 
   /// A sweep built in code (e.g. `engram demo`'s studies).

@@ -108,18 +108,31 @@ public enum CheckpointFile {
       throw ModelError.checkpointCorrupt(file: file, reason: "header longer than the file")
     }
     let header: Header
+    let headerBytes = bytes[16..<(16 + headerLength)]
     do {
-      header = try JSONDecoder().decode(Header.self, from: Data(bytes[16..<(16 + headerLength)]))
+      header = try JSONDecoder().decode(Header.self, from: Data(headerBytes))
     } catch {
       throw ModelError.checkpointCorrupt(file: file, reason: "unreadable header")
+    }
+    // Engram writes each key and section once; a second one would silently replace the first.
+    if let duplicate = JSONDuplicateKeys.first(in: headerBytes) {
+      throw ModelError.checkpointCorrupt(
+        file: file, reason: "header gives \(duplicate.path) twice")
     }
     var checkpoint = Checkpoint()
     checkpoint.metadata = header.metadata
     var offset = 16 + headerLength
+    let end = bytes.count - 4
     for entry in header.sections {
-      guard entry.bytes >= 0, offset + entry.bytes <= bytes.count - 4 else {
+      // Compared as a remainder: `offset + entry.bytes` overflows for a header claiming
+      // Int.max bytes.
+      guard entry.bytes >= 0, entry.bytes <= end - offset else {
         throw ModelError.checkpointCorrupt(
           file: file, reason: "section \(entry.name) runs past the end")
+      }
+      guard checkpoint.sections[entry.name] == nil else {
+        throw ModelError.checkpointCorrupt(
+          file: file, reason: "header lists section \(entry.name) twice")
       }
       checkpoint.sections[entry.name] = Array(bytes[offset..<(offset + entry.bytes)])
       offset += entry.bytes

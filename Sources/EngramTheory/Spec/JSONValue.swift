@@ -1,3 +1,4 @@
+import EngramIO
 import Foundation
 
 /// A parsed JSON document, kept untyped until a reader checks it field by field.
@@ -69,10 +70,22 @@ public enum JSONValue: Sendable, Equatable, Decodable {
   }
 
   /// Parses JSON text.
-  /// - Throws: `TheoryError.invalidSpec` with the parser's complaint when the text is not JSON.
+  /// - Throws: `TheoryError.invalidSpec` with the parser's complaint when the text is not JSON,
+  ///   or naming the key and both lines when one object gives a key twice (a JSON parser keeps
+  ///   the last and drops the first without a word).
   public static func parse(_ data: Data, file: String?) throws -> JSONValue {
     do {
-      return try JSONDecoder().decode(JSONValue.self, from: data)
+      let value = try JSONDecoder().decode(JSONValue.self, from: data)
+      if let duplicate = JSONDuplicateKeys.first(in: data) {
+        throw TheoryError.invalidSpec(
+          file: file, field: duplicate.path,
+          problem:
+            "is given twice, on lines \(duplicate.firstLine) and \(duplicate.line); give each key once"
+        )
+      }
+      return value
+    } catch let error as TheoryError {
+      throw error
     } catch let DecodingError.dataCorrupted(context) where !context.codingPath.isEmpty {
       throw TheoryError.invalidSpec(
         file: file, field: fieldPath(context.codingPath),
