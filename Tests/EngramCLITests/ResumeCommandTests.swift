@@ -55,8 +55,16 @@ struct ResumeCommandTests {
       process.standardError = FileHandle.nullDevice
       try process.run()
       // Kill at a random moment: during start-up, training, evaluation or a checkpoint write.
-      // The second kill waits for a checkpoint first, so on a slow or busy machine at least one
-      // kill still loses work done after a checkpoint.
+      // The folder is written only once the run's settings, data and model have been checked
+      // (a run killed before that left nothing to resume), so the random delay starts then. The
+      // second kill waits for a checkpoint first, so on a slow or busy machine at least one kill
+      // still loses work done after a checkpoint.
+      let started = Date().addingTimeInterval(60)
+      while process.isRunning && Date() < started
+        && !FileManager.default.fileExists(atPath: folder + "/config.json")
+      {
+        usleep(5_000)
+      }
       if kills == 1 {
         let limit = Date().addingTimeInterval(60)
         while process.isRunning && Date() < limit

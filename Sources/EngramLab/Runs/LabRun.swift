@@ -87,7 +87,7 @@ public enum LabRun {
       throw ConfigError.unreadable(
         file: folder.path,
         reason:
-          "not a run checkpoint folder (no config.json); runs started with --checkpoint-dir DIR can be resumed"
+          "not a run checkpoint folder (no config.json); runs started with --checkpoint-dir DIR can be resumed once their settings were checked — a run stopped before that wrote nothing: start it again with its own command"
       )
     }
     let config = try RunConfig(json: text, file: configFile.path)
