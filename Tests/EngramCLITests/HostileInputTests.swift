@@ -160,4 +160,48 @@ struct HostileInputTests {
     }
   }
 
+
+  @Test("the harness's findings: each instance ends in a clear error and touches nothing")
+  func harnessFindings() throws {
+    let work = try Fixtures.temporaryDirectory("findings")
+    func file(_ name: String, _ text: String) throws -> String {
+      let url = work.appendingPathComponent(name)
+      try text.write(to: url, atomically: true, encoding: .utf8)
+      return url.path
+    }
+    let quoted = try file(
+      "q.yaml", "angles: [a', " + String(repeating: "[", count: 20_000)
+        + String(repeating: "]", count: 20_001) + "\n")
+    let spanning = try file(
+      "m.yaml", "a: \"x\n y\" " + String(repeating: "[", count: 2000) + "\n")
+    let laughs = try file(
+      "l.yaml", "groups: [&g [1, 2], " + Array(repeating: "*g", count: 5000).joined(separator: ", ")
+        + "]\n")
+    let notes = try file("notes.txt", "mine")
+    let folder = work.appendingPathComponent("ck")
+    try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+    let stray = try file("ck/run.ckpt", "not engram's")
+    let cases: [([String], String)] = [
+      (["run", "--no-store", "--config", quoted], "nested more than 64 levels deep"),
+      (["run", "--no-store", "--config", spanning], "nested more than 64 levels deep"),
+      (["run", "--no-store", "--config", laughs], "more than 1000 aliases"),
+      (["run", "--no-store", "--benchmark", "rotated", "--angles", "0,1e300"], "angles"),
+      (["theory", "expected", "--construction", "worst-case", "--tasks", "100000000"], "at most 1000000"),
+      (["train", "--save", notes, "--epochs", "1"], "notes.txt: exists and was not written by Engram"),
+      (["run", "--no-store", "--checkpoint-dir", folder.path], "but no config.json"),
+    ]
+    for (arguments, message) in cases {
+      let result = try CLI.run(arguments, in: work)
+      #expect(result.status == 1, "\(arguments): \(result.stderr)")
+      #expect(result.stderr.contains(message), "\(arguments): \(result.stderr.prefix(300))")
+    }
+    #expect(try String(contentsOfFile: notes, encoding: .utf8) == "mine")
+    #expect(try String(contentsOfFile: stray, encoding: .utf8) == "not engram's")
+    // Brackets in a comment are text: a valid config.
+    let commented = try file("c.yaml", "lr: 0.02 # " + String(repeating: "{", count: 70) + "\n")
+    let valid = try CLI.run(
+      ["run", "--no-store", "--config", commented, "--tasks", "1", "--iterations", "1"], in: work)
+    #expect(valid.status == 0, "\(valid.stderr)")
+  }
+
 }

@@ -123,6 +123,14 @@ struct StoreTests {
     }
     #expect(notes == ["mine"])
     #expect(throws: StoreError.self) { try ResultsStore(path: try storePath(), create: false) }
+    // A database with only a view, or only a user_version, is another program's too.
+    for statement in ["CREATE VIEW v AS SELECT 1", "PRAGMA user_version = 7"] {
+      let path = try storePath()
+      try DatabaseQueue(path: path).write { try $0.execute(sql: statement) }
+      let before = try Data(contentsOf: URL(fileURLWithPath: path))
+      #expect(throws: StoreError.foreign(path: path)) { try ResultsStore(path: path) }
+      #expect(try Data(contentsOf: URL(fileURLWithPath: path)) == before, "\(statement)")
+    }
   }
 
   @Test(

@@ -103,9 +103,9 @@ public enum Benchmark: Sendable, Equatable {
       specs = (0..<tasks).map { CustomTask(permute: $0 > 0 || permuteFirst) }
       label = "permuted \(first.train.name.split(separator: "/").first ?? ""), \(tasks) tasks"
     case .rotated(let angles):
-      guard !angles.isEmpty, angles.allSatisfy(\.isFinite) else {
+      guard !angles.isEmpty, angles.allSatisfy({ $0.isFinite && abs($0) <= 3600 }) else {
         throw TrainingError.invalidSetting(
-          name: "angles", value: "\(angles)", allowed: "give at least one finite angle")
+          name: "angles", value: "\(angles)", allowed: "give at least one angle in −3600…3600 degrees")
       }
       guard first.train.image != nil else {
         throw TrainingError.invalidSetting(
@@ -127,6 +127,10 @@ public enum Benchmark: Sendable, Equatable {
         throw TrainingError.invalidSetting(
           name: "task \(t) dataset", value: "\(spec.dataset)",
           allowed: "must name one of \(data.count) datasets")
+      }
+      if let rotation = spec.rotation, !(rotation.isFinite && abs(rotation) <= 3600) {
+        throw TrainingError.invalidSetting(
+          name: "task \(t) rotation", value: "\(rotation)", allowed: "an angle in −3600…3600 degrees")
       }
       let source = data[spec.dataset]
       guard source.train.featureCount == first.train.featureCount else {

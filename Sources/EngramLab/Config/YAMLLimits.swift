@@ -5,6 +5,8 @@ enum YAMLLimits {
   static let maximumBytes = 4 << 20
   /// The deepest nesting accepted (real configs nest three levels).
   static let maximumDepth = 64
+  /// The most aliases (`*name`) accepted.
+  static let maximumAliases = 1000
 
   /// Throws when `text` nests deeper than `maximumDepth`. Three things open a level: a block
   /// indentation deeper than the lines above; an indicator before a line's content — `- `
@@ -15,6 +17,9 @@ enum YAMLLimits {
   static func check(_ text: String, file: String) throws {
     var indents: [Int] = []
     var flow = 0
+    var aliases = 0
+    // Quoted scalars may span lines, so the quote state carries over.
+    var quote: UInt8? = nil
     for (index, line) in text.utf8.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false)
       .enumerated()
     {
@@ -39,19 +44,39 @@ enum YAMLLimits {
         rest = rest.dropFirst(token.count).drop { $0 == UInt8(ascii: " ") || $0 == UInt8(ascii: "\t") }
       }
       let blank = rest.isEmpty || rest.first == UInt8(ascii: "#") || rest.first == UInt8(ascii: "\r")
-      if !(blank && indicators == 0) {
+      if quote == nil && !(blank && indicators == 0) {
         while let last = indents.last, last >= start { indents.removeLast() }
         indents.append(start)
         guard indents.count + indicators <= maximumDepth else { throw fail() }
       }
-      var quote: UInt8? = nil
-      for byte in rest {
+      // A quote or an alias opens only where a token starts (`it's` is a plain scalar); a `#`
+      // after a blank starts a comment, whose brackets are text.
+      var previous = UInt8(ascii: " ")
+      scan: for byte in quote == nil ? rest : line[...] {
+        defer { previous = byte }
         if let open = quote {
           if byte == open { quote = nil }
           continue
         }
+        let atTokenStart = [" ", "\t", "[", "{", ",", ":", "-", "?"].contains {
+          previous == UInt8(ascii: $0)
+        }
         switch byte {
-        case UInt8(ascii: "\""), UInt8(ascii: "'"): quote = byte
+        case UInt8(ascii: "#") where previous == UInt8(ascii: " ") || previous == UInt8(ascii: "\t"):
+          break scan
+        case UInt8(ascii: "\"") where atTokenStart: quote = byte
+        case UInt8(ascii: "'") where atTokenStart: quote = byte
+        case UInt8(ascii: "*") where atTokenStart:
+          // Aliases expand when the settings are read: a few thousand of them can stand for
+          // billions of values ("billion laughs").
+          aliases += 1
+          guard aliases <= maximumAliases else {
+            throw ConfigError.unreadable(
+              file: file,
+              reason:
+                "line \(index + 1): more than \(maximumAliases) aliases (*name); write the values out"
+            )
+          }
         case UInt8(ascii: "["), UInt8(ascii: "{"):
           flow += 1
           guard flow <= maximumDepth else { throw fail() }

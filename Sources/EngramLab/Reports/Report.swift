@@ -15,7 +15,7 @@ public enum Report {
   /// A whole page from sections.
   /// The generator tag every report page carries: how an output check knows a report file is
   /// Engram's to replace.
-  public static let marker = "engram report"
+  public static let marker = #"<meta name="generator" content="engram report">"#
 
   /// The attribute every chart Engram draws carries (so a figure file is known as Engram's).
   public static let figureMarker = "data-generator=\"engram\""
@@ -31,7 +31,7 @@ public enum Report {
     return """
       <!DOCTYPE html>
       <html lang="en"><head><meta charset="utf-8">
-      <meta name="generator" content="\(marker)">
+      \(marker)
       <meta name="viewport" content="width=device-width, initial-scale=1">
       <title>\(SVGChart.escape(title))</title>
       <style>

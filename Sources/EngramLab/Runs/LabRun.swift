@@ -128,6 +128,27 @@ public enum LabRun {
           "a new or empty folder (it holds another run's checkpoint; continue that one with --resume \(folder.path))"
       )
     }
+    let present = ["run.ckpt", "result.json", "run-id"].filter {
+      FileManager.default.fileExists(atPath: folder.appendingPathComponent($0).path)
+    }
+    // Files Engram did not put there, or an unfinished run of these settings, are kept.
+    if !present.isEmpty && !FileManager.default.fileExists(atPath: file.path) {
+      throw ConfigError.invalidValue(
+        key: "checkpoint_dir", value: folder.path,
+        expected:
+          "a new or empty folder (it holds \(present.joined(separator: ", ")) but no config.json, so not a run folder Engram made)"
+      )
+    }
+    let finished =
+      (try? InputFile.text(folder.appendingPathComponent("result.json").path))
+      .flatMap { try? ResultsStore.decode($0, path: "result.json") }?.status == .complete
+    if present.contains("run.ckpt") && !finished {
+      throw ConfigError.invalidValue(
+        key: "checkpoint_dir", value: folder.path,
+        expected:
+          "a new or empty folder (it holds an unfinished run with these settings; continue it with --resume \(folder.path))"
+      )
+    }
     try writeAtomically(config.json, to: file)
     for stale in ["run.ckpt", "result.json", "run-id"] {
       try? FileManager.default.removeItem(at: folder.appendingPathComponent(stale))

@@ -80,7 +80,10 @@ public final class ResultsStore: @unchecked Sendable {
     }
     let application = Int32(bitPattern: word(68))
     let schemaCookie = word(40)
-    guard application == applicationID || (application == 0 && schemaCookie == 0) else {
+    let userVersion = word(60)
+    // Ours, or a database nothing was ever put in (no schema, no version, no application).
+    guard application == applicationID || (application == 0 && schemaCookie == 0 && userVersion == 0)
+    else {
       throw StoreError.foreign(path: path)
     }
   }

@@ -75,6 +75,11 @@ public enum Construction: Sendable, Equatable {
     try MemoryLimit.check(
       count: CheckedSize.sum([CheckedSize.product(d, d, 4), CheckedSize.product(rows, d, 2)]),
       bytesEach: 8, for: "the \(name) construction of dimension \(d)")
+    // Each task or sample is a least-squares step: more than a million is hours, not a study.
+    guard rows <= TaskOrder.maximumLength else {
+      throw TheoryError.parameterOutOfRange(
+        name: "tasks or samples", value: "\(rows)", allowed: "at most \(TaskOrder.maximumLength)")
+    }
   }
 
   /// The command-line name.

@@ -67,6 +67,9 @@ struct Train: ParsableCommand {
   @Flag(help: "Print one JSON object.")
   var json = false
 
+  @Flag(help: "Replace --save even when it is not an Engram checkpoint.")
+  var force = false
+
   struct Config: Encodable {
     let dataset: String
     let model: String
@@ -97,6 +100,12 @@ struct Train: ParsableCommand {
         ("seed", .int(Int(clamping: seed))),
       ] + (lr.map { [("lr", ConfigValue.double(Double($0)))] } ?? [])
       for (key, value) in settings { try RunConfig.check(key, value) }
+      if let save {
+        // Checked before training: only an earlier checkpoint is replaced without --force.
+        try OutputFile.check(
+          URL(fileURLWithPath: save), marker: "ENGRAMCK", force: force,
+          store: ResultsStore.defaultPath, flag: "--save")
+      }
       BLASThreads.set(threads)
       let started = Date()
       let architecture = try Architecture(parsing: model)

@@ -49,7 +49,9 @@ struct TextTable {
 
   var rendered: String {
     let all = [header] + rows
-    let widths = header.indices.map { i in
+    // Rows may be longer than the header (a damaged stored record): every column gets a width.
+    let columns = all.map(\.count).max() ?? 0
+    let widths = (0..<columns).map { i in
       all.map { $0.indices.contains(i) ? $0[i].count : 0 }.max() ?? 0
     }
     func line(_ cells: [String]) -> String {
