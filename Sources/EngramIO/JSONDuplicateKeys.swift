@@ -43,7 +43,6 @@ public enum JSONDuplicateKeys {
   /// One open object or array.
   private struct Container {
     var isObject: Bool
-    var path: String
     /// Keys seen so far, with the line of each (objects only).
     var keys: [String: Int] = [:]
     /// The key whose value comes next (objects) or the index of the next element (arrays).
@@ -52,10 +51,10 @@ public enum JSONDuplicateKeys {
     /// Whether the next string in this object is a key.
     var expectsKey = true
 
-    /// The path of the value that starts now inside this container.
-    var childPath: String {
-      if isObject { return path.isEmpty ? (key ?? "") : "\(path).\(key ?? "")" }
-      return "\(path)[\(index)]"
+    /// This container's part of the path of the value that starts now inside it.
+    func segment(first: Bool) -> String {
+      if isObject { return first ? (key ?? "") : ".\(key ?? "")" }
+      return "[\(index)]"
     }
   }
 
@@ -89,8 +88,9 @@ public enum JSONDuplicateKeys {
         inString = true
         string.removeAll(keepingCapacity: true)
       case UInt8(ascii: "{"), UInt8(ascii: "["):
-        let path = stack.last?.childPath ?? ""
-        stack.append(Container(isObject: byte == UInt8(ascii: "{"), path: path))
+        // Paths are built only when a duplicate is reported: storing one per level would
+        // cost memory quadratic in the nesting depth.
+        stack.append(Container(isObject: byte == UInt8(ascii: "{")))
       case UInt8(ascii: "}"), UInt8(ascii: "]"):
         _ = stack.popLast()
       case UInt8(ascii: ":"):
@@ -112,7 +112,8 @@ public enum JSONDuplicateKeys {
       let i = stack.count - 1
       stack[i].key = text
       if let firstLine = top.keys[text] {
-        let path = top.path.isEmpty ? text : "\(top.path).\(text)"
+        let prefix = stack.dropLast().enumerated().map { $1.segment(first: $0 == 0) }.joined()
+        let path = prefix.isEmpty ? text : "\(prefix).\(text)"
         return JSONDuplicateKey(key: text, path: path, firstLine: firstLine, line: line)
       }
       stack[i].keys[text] = line
