@@ -64,6 +64,18 @@ struct ResumeCommandTests {
       let wait = slowdown * (kills < 4 ? 0.15 + delays.nextUniform() * 0.9 : 30)
       let deadline = Date().addingTimeInterval(wait)
       while process.isRunning && Date() < deadline { usleep(10_000) }
+      // The last early kill waits for a checkpoint if none has been written yet, so that one
+      // kill always throws away work done after a checkpoint.
+      let checkpoint = folder + "/run.ckpt"
+      if kills == 3 && !FileManager.default.fileExists(atPath: checkpoint) {
+        let limit = Date().addingTimeInterval(slowdown * 30)
+        while process.isRunning && Date() < limit
+          && !FileManager.default.fileExists(atPath: checkpoint)
+        {
+          usleep(10_000)
+        }
+        usleep(UInt32(slowdown * (0.05 + delays.nextUniform() * 0.3) * 1e6))
+      }
       if process.isRunning {
         kill(process.processIdentifier, SIGKILL)
         process.waitUntilExit()
