@@ -31,7 +31,12 @@ struct ResumeCommandTests {
       "--epochs", "3", "--eval-every", "10", "--threads", "1",
     ]
     let work = try Fixtures.temporaryDirectory("kill")
+    let started = Date()
     let whole = try CLI.run(["run", "--json", "--no-store"] + settings, in: work)
+    // The kill moments below suit a run of up to about 5 s (a debug build); a slower one
+    // (AddressSanitizer, a loaded machine) stretches them, so that kills still land during
+    // training and after a checkpoint.
+    let slowdown = max(1, Date().timeIntervalSince(started) / 5)
     #expect(whole.status == 0, "\(whole.stderr)")
     let expected = try measured(try json(whole.stdout))
 
@@ -41,12 +46,13 @@ struct ResumeCommandTests {
     var kills = 0
     var killsAfterCheckpoint = 0
     var finished = false
-    for attempt in 0..<30 where !finished {
+    for _ in 0..<30 where !finished {
+      // A run killed before it wrote its settings has nothing to resume; it starts again.
       let arguments =
-        attempt == 0
-        ? ["run", "--store", store, "--checkpoint-dir", folder, "--checkpoint-every", "7"]
+        FileManager.default.fileExists(atPath: folder + "/config.json")
+        ? ["run", "--store", store, "--resume", folder]
+        : ["run", "--store", store, "--checkpoint-dir", folder, "--checkpoint-every", "7"]
           + settings
-        : ["run", "--store", store, "--resume", folder]
       let process = Process()
       process.executableURL = CLI.executable
       process.arguments = arguments
@@ -55,27 +61,21 @@ struct ResumeCommandTests {
       process.standardError = FileHandle.nullDevice
       try process.run()
       // Kill at a random moment: during start-up, training, evaluation or a checkpoint write.
-      // The folder is written only once the run's settings, data and model have been checked
-      // (a run killed before that left nothing to resume), so the random delay starts then. The
-      // second kill waits for a checkpoint first, so on a slow or busy machine at least one kill
-      // still loses work done after a checkpoint.
-      let started = Date().addingTimeInterval(60)
-      while process.isRunning && Date() < started
-        && !FileManager.default.fileExists(atPath: folder + "/config.json")
-      {
-        usleep(5_000)
-      }
-      if kills == 1 {
-        let limit = Date().addingTimeInterval(60)
+      let wait = slowdown * (kills < 4 ? 0.15 + delays.nextUniform() * 0.9 : 30)
+      let deadline = Date().addingTimeInterval(wait)
+      while process.isRunning && Date() < deadline { usleep(10_000) }
+      // The last early kill waits for a checkpoint if none has been written yet, so that one
+      // kill always throws away work done after a checkpoint.
+      let checkpoint = folder + "/run.ckpt"
+      if kills == 3 && !FileManager.default.fileExists(atPath: checkpoint) {
+        let limit = Date().addingTimeInterval(slowdown * 30)
         while process.isRunning && Date() < limit
-          && !FileManager.default.fileExists(atPath: folder + "/run.ckpt")
+          && !FileManager.default.fileExists(atPath: checkpoint)
         {
           usleep(10_000)
         }
+        usleep(UInt32(slowdown * (0.05 + delays.nextUniform() * 0.3) * 1e6))
       }
-      let wait = kills < 4 ? 0.15 + delays.nextUniform() * 0.9 : 30
-      let deadline = Date().addingTimeInterval(wait)
-      while process.isRunning && Date() < deadline { usleep(10_000) }
       if process.isRunning {
         kill(process.processIdentifier, SIGKILL)
         process.waitUntilExit()
