@@ -220,6 +220,20 @@ public final class ReplayMemory {
 }
 
 extension ReplayMemory {
+  /// The mean squared distance between the logits of `segment`'s rows and the logits stored
+  /// with them (DER, SER's backward consistency); adds `weight`·gradient into `gradient`.
+  /// `scratch` holds at least `segment.count` rows of logits.
+  func storedLogitDistance(
+    _ segment: BatchSegment, batch: BatchView, scratch: Tensor, gradient: Tensor, weight: Float
+  ) -> Float {
+    copyLogits(segment.slots, into: scratch)
+    return MeanSquaredError.loss(
+      outputs: batch.logits.rows(segment.start, count: segment.count),
+      targets: scratch.prefix(rows: segment.count),
+      gradient: gradient.rows(segment.start, count: segment.count), weight: weight,
+      accumulate: true)
+  }
+
   /// Copies the logits stored with `slots` into the first rows of `rows` (DER, SER).
   func copyLogits(_ slots: [Int], into rows: Tensor) {
     let c = logitWidth

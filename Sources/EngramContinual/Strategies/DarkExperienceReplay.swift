@@ -90,14 +90,10 @@ public struct DarkExperienceReplay: StatefulStrategy {
     guard let memory else { return }
     let c = model.outputWidth
     if let segment = batch.segment(.logits) {
-      memory.copyLogits(segment.slots, into: stored)
-      let targets = stored.prefix(rows: segment.count)
-      let outputs = batch.logits.rows(segment.start, count: segment.count)
       let scale: Float = reduction == .mean ? 1 : Float(c)
-      let mse = MeanSquaredError.loss(
-        outputs: outputs, targets: targets,
-        gradient: terms.logitGradient.rows(segment.start, count: segment.count),
-        weight: alpha * scale, accumulate: true)
+      let mse = memory.storedLogitDistance(
+        segment, batch: batch, scratch: stored, gradient: terms.logitGradient,
+        weight: alpha * scale)
       terms.record("logit replay", alpha * scale * mse)
     }
     if let segment = batch.segment(.labels) {

@@ -80,12 +80,8 @@ public struct StrongExperienceReplay: StatefulStrategy {
 
   public mutating func addLoss(_ terms: inout LossTerms, batch: BatchView, model: Model) {
     guard let memory, let teacher, let segment = batch.segment(.labels) else { return }
-    memory.copyLogits(segment.slots, into: stored)
-    let backward = MeanSquaredError.loss(
-      outputs: batch.logits.rows(segment.start, count: segment.count),
-      targets: stored.prefix(rows: segment.count),
-      gradient: terms.logitGradient.rows(segment.start, count: segment.count), weight: alpha,
-      accumulate: true)
+    let backward = memory.storedLogitDistance(
+      segment, batch: batch, scratch: stored, gradient: terms.logitGradient, weight: alpha)
     terms.record("backward consistency", alpha * backward)
     let new = batch.newRows
     let targets = teacher.forward(batch.inputs.rows(new.start, count: new.count), mode: .inference)
