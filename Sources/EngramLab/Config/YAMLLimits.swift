@@ -15,9 +15,11 @@ enum YAMLLimits {
   static func check(_ text: String, file: String) throws {
     var indents: [Int] = []
     var flow = 0
-    for (index, line) in text.utf8.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false)
-      .enumerated()
-    {
+    let lines = text.utf8.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false)
+    let space = [UInt8(ascii: " "), UInt8(ascii: "\t")]
+    let levelIndicators = [UInt8(ascii: "-"), UInt8(ascii: "?"), UInt8(ascii: ":")]
+    let properties = [UInt8(ascii: "&"), UInt8(ascii: "!")]
+    for (index, line) in lines.enumerated() {
       func fail() -> ConfigError {
         .unreadable(
           file: file,
@@ -29,16 +31,14 @@ enum YAMLLimits {
       var rest = line.dropFirst(start)
       var indicators = 0
       while let first = rest.first {
-        let token = rest.prefix { $0 != UInt8(ascii: " ") && $0 != UInt8(ascii: "\t") }
-        let opensLevel =
-          token.count == 1
-          && (first == UInt8(ascii: "-") || first == UInt8(ascii: "?") || first == UInt8(ascii: ":"))
-        let isProperty = first == UInt8(ascii: "&") || first == UInt8(ascii: "!")
-        guard opensLevel || isProperty else { break }
+        let token = rest.prefix { !space.contains($0) }
+        let opensLevel = token.count == 1 && levelIndicators.contains(first)
+        guard opensLevel || properties.contains(first) else { break }
         if opensLevel { indicators += 1 }
-        rest = rest.dropFirst(token.count).drop { $0 == UInt8(ascii: " ") || $0 == UInt8(ascii: "\t") }
+        rest = rest.dropFirst(token.count).drop { space.contains($0) }
       }
-      let blank = rest.isEmpty || rest.first == UInt8(ascii: "#") || rest.first == UInt8(ascii: "\r")
+      let blank =
+        rest.isEmpty || rest.first == UInt8(ascii: "#") || rest.first == UInt8(ascii: "\r")
       if !(blank && indicators == 0) {
         while let last = indents.last, last >= start { indents.removeLast() }
         indents.append(start)
