@@ -45,19 +45,42 @@ struct CSVStrictnessTests {
       message("0,3.5abc,2\n1,2,3\n")
         == "bad.csv: line 1, column 2: '3.5abc' is not a number, yet other fields of line 1 are: the line is neither a header (text in every column) nor data (numbers in every feature column); fix the field or name every column"
     )
-    #expect(message("0,nan,2\n1,2,3\n")?.hasPrefix("bad.csv: line 1, column 2: 'nan' is not a finite number") == true)
+    #expect(
+      message("0,nan,2\n1,2,3\n")?.hasPrefix(
+        "bad.csv: line 1, column 2: 'nan' is not a finite number") == true)
   }
 
   @Test(
     "one odd label in a column of class indices is refused, not read as a class name",
     arguments: [
-      ("0,1\n1,2\n3.0,3\n", "bad.csv: line 3, column 1: label '3.0' is not a class index; class indices are whole numbers 0, 1, 2, … (line 1 has '0')"),
-      ("0,1\n-1,2\n1,3\n", "bad.csv: line 2, column 1: label '-1' is not a class index; class indices are whole numbers 0, 1, 2, … (line 1 has '0')"),
-      ("0,1\n1,2\nnan,3\n", "bad.csv: line 3, column 1: label 'nan' is not a class index; class indices are whole numbers 0, 1, 2, … (line 1 has '0')"),
-      ("0,1\n2,2\ncat,3\n", "bad.csv: line 3, column 1: label 'cat' is a name, but the column holds numbers (line 1 has '0'): labels must be all class indices (0, 1, 2, …) or all class names"),
-      ("cat,1\n2,2\n", "bad.csv: line 1, column 1: label 'cat' is a name, but the column holds numbers (line 2 has '2'): labels must be all class indices (0, 1, 2, …) or all class names (if line 1 is a header, name every column with text that is not a number)"),
-      ("0,1\n3000000000,2\n", "bad.csv: line 2, column 1: label '3000000000' is not a class index; class indices are whole numbers 0, 1, 2, … (line 1 has '0')"),
-      ("0,1\n100000,2\n", "bad.csv: line 2, column 1: label 100000 is too large; labels must be class indices below 100000 or class names"),
+      (
+        "0,1\n1,2\n3.0,3\n",
+        "bad.csv: line 3, column 1: label '3.0' is not a class index; class indices are whole numbers 0, 1, 2, … (line 1 has '0')"
+      ),
+      (
+        "0,1\n-1,2\n1,3\n",
+        "bad.csv: line 2, column 1: label '-1' is not a class index; class indices are whole numbers 0, 1, 2, … (line 1 has '0')"
+      ),
+      (
+        "0,1\n1,2\nnan,3\n",
+        "bad.csv: line 3, column 1: label 'nan' is not a class index; class indices are whole numbers 0, 1, 2, … (line 1 has '0')"
+      ),
+      (
+        "0,1\n2,2\ncat,3\n",
+        "bad.csv: line 3, column 1: label 'cat' is a name, but the column holds numbers (line 1 has '0'): labels must be all class indices (0, 1, 2, …) or all class names"
+      ),
+      (
+        "cat,1\n2,2\n",
+        "bad.csv: line 1, column 1: label 'cat' is a name, but the column holds numbers (line 2 has '2'): labels must be all class indices (0, 1, 2, …) or all class names (if line 1 is a header, name every column with text that is not a number)"
+      ),
+      (
+        "0,1\n3000000000,2\n",
+        "bad.csv: line 2, column 1: label '3000000000' is not a class index; class indices are whole numbers 0, 1, 2, … (line 1 has '0')"
+      ),
+      (
+        "0,1\n100000,2\n",
+        "bad.csv: line 2, column 1: label 100000 is too large; labels must be class indices below 100000 or class names"
+      ),
       ("0,1\n,2\n", "bad.csv: line 2, column 1: the label is empty; every example needs a label"),
       ("cat,1\n,2\n", "bad.csv: line 2, column 1: the label is empty; every example needs a label"),
     ])

@@ -55,9 +55,10 @@ struct DuplicateKeyTests {
 
   @Test("a run's config.json (JSON is YAML) is checked the same way")
   func configJSON() {
-    #expect(throws: ConfigError.duplicateKey(
-      key: "lr", earlier: "lr", file: "config.json", line: 1, firstLine: 1))
-    {
+    #expect(
+      throws: ConfigError.duplicateKey(
+        key: "lr", earlier: "lr", file: "config.json", line: 1, firstLine: 1)
+    ) {
       try RunConfig(json: #"{"epochs": 1, "lr": 0.1, "lr": 0.2}"#, file: "config.json")
     }
   }

@@ -1,10 +1,10 @@
 import EngramData
 import FuzzSupport
 
-/// The CSV reader on a file holding the input, with the label column first and last.
-/// Throwing is an answer; a crash, a hang or a huge allocation is a finding.
 private let file = ScratchFile(name: "csv")
 
+/// The CSV reader on a file holding the input, with the label column first and last.
+/// Throwing is an answer; a crash, a hang or a huge allocation is a finding.
 @_cdecl("LLVMFuzzerTestOneInput")
 public func fuzzCSV(_ data: UnsafePointer<UInt8>, _ size: Int) -> Int32 {
   file.write(UnsafeRawBufferPointer(start: data, count: size))
