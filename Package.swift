@@ -76,7 +76,9 @@ let package = Package(
       dependencies: [
         "EngramContinual", "EngramNN", "EngramData", "EngramRandom", "EngramTestSupport",
       ]),
-    .testTarget(name: "EngramDataTests", dependencies: ["EngramData", "EngramRandom", "CZlib"]),
+    .testTarget(
+      name: "EngramDataTests",
+      dependencies: ["EngramData", "EngramRandom", "EngramTestSupport", "CZlib"]),
     .testTarget(name: "EngramLinalgTests", dependencies: ["EngramLinalg", "EngramRandom"]),
     .testTarget(name: "EngramTheoryTests", dependencies: ["EngramTheory"]),
     .testTarget(

@@ -11,6 +11,21 @@ public enum Fixtures {
     return url
   }
 
+  /// A new folder of four raw IDX files: 6 training images `trainSide` square and 4 test images
+  /// `testSide` square, every pixel `pixel`, labels alternating 0 and 1.
+  public static func idxFolder(trainSide: Int, testSide: Int, pixel: UInt8 = 9) throws -> URL {
+    let folder = try temporaryDirectory("idx")
+    for (prefix, side, n) in [("train", trainSide, 6), ("t10k", testSide, 4)] {
+      try IDXReader.write(
+        IDXArray(dimensions: [n, side, side], bytes: [UInt8](repeating: pixel, count: n * side * side)),
+        to: folder.appendingPathComponent("\(prefix)-images-idx3-ubyte"), compress: false)
+      try IDXReader.write(
+        IDXArray(dimensions: [n], bytes: (0..<n).map { UInt8($0 % 2) }),
+        to: folder.appendingPathComponent("\(prefix)-labels-idx1-ubyte"), compress: false)
+    }
+    return folder
+  }
+
   /// Whether Debian's Fashion-MNIST package is installed.
   public static var hasFashionMNIST: Bool {
     FileManager.default.fileExists(atPath: IDXDataset.fashionMNISTDirectory)

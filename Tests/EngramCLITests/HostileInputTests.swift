@@ -14,15 +14,7 @@ struct HostileInputTests {
   func idxFolder(replacing file: String? = nil, with make: ((URL) throws -> Void)? = nil) throws
     -> URL
   {
-    let folder = try Fixtures.temporaryDirectory("hostile")
-    for (prefix, n) in [("train", 6), ("t10k", 4)] {
-      try IDXReader.write(
-        IDXArray(dimensions: [n, 8, 8], bytes: [UInt8](repeating: 3, count: n * 64)),
-        to: folder.appendingPathComponent("\(prefix)-images-idx3-ubyte"), compress: false)
-      try IDXReader.write(
-        IDXArray(dimensions: [n], bytes: (0..<n).map { UInt8($0 % 2) }),
-        to: folder.appendingPathComponent("\(prefix)-labels-idx1-ubyte"), compress: false)
-    }
+    let folder = try Fixtures.idxFolder(trainSide: 8, testSide: 8, pixel: 3)
     if let file, let make {
       let url = folder.appendingPathComponent(file)
       try FileManager.default.removeItem(at: url)

@@ -133,31 +133,17 @@ struct RunCommandTests {
     #expect(object["config"] != nil)
   }
 
-  /// A folder of IDX images: 6 training images of `trainSide`², 4 test images of `testSide`².
-  func idxFolder(trainSide: Int, testSide: Int) throws -> URL {
-    let folder = try Fixtures.temporaryDirectory("idx-shapes")
-    for (prefix, side, n) in [("train", trainSide, 6), ("t10k", testSide, 4)] {
-      try IDXReader.write(
-        IDXArray(dimensions: [n, side, side], bytes: [UInt8](repeating: 9, count: n * side * side)),
-        to: folder.appendingPathComponent("\(prefix)-images-idx3-ubyte"), compress: false)
-      try IDXReader.write(
-        IDXArray(dimensions: [n], bytes: (0..<n).map { UInt8($0 % 2) }),
-        to: folder.appendingPathComponent("\(prefix)-labels-idx1-ubyte"), compress: false)
-    }
-    return folder
-  }
-
   @Test("images of another size (test set, custom task) are refused before any copy")
   func shapeMismatch() throws {
     for side in [56, 200] {
-      let dir = try idxFolder(trainSide: 28, testSide: side)
+      let dir = try Fixtures.idxFolder(trainSide: 28, testSide: side)
       for command in [["run", "--no-store", "--tasks", "1"], ["train"]] {
         let result = try CLI.run(command + ["--dataset", dir.path])
         #expect(result.status == 1, "\(command) \(side): \(result.stderr)")
         #expect(result.stderr.contains("holds \(side)×\(side) images"), "\(result.stderr)")
       }
     }
-    let other = try idxFolder(trainSide: 14, testSide: 14)
+    let other = try Fixtures.idxFolder(trainSide: 14, testSide: 14)
     let config = try Fixtures.temporaryDirectory("custom").appendingPathComponent("c.yaml")
     try """
       benchmark: custom
@@ -166,7 +152,7 @@ struct RunCommandTests {
         - {dataset: \(other.path), classes: [0, 1]}
       """.write(to: config, atomically: true, encoding: .utf8)
     let result = try CLI.run([
-      "run", "--no-store", "--dataset", try idxFolder(trainSide: 28, testSide: 28).path,
+      "run", "--no-store", "--dataset", try Fixtures.idxFolder(trainSide: 28, testSide: 28).path,
       "--config", config.path,
     ])
     #expect(result.status == 1)

@@ -1,5 +1,6 @@
 import EngramData
 import EngramRandom
+import EngramTestSupport
 import Foundation
 import Testing
 
@@ -121,24 +122,10 @@ struct DatasetTests {
 
 @Suite("Shapes across files")
 struct ShapeAgreementTests {
-  /// A folder of IDX files: `train` × `trainSide`² training images, `test` × `testSide`² test.
-  func folder(trainSide: Int, testSide: Int) throws -> URL {
-    let folder = try temporaryDirectory()
-    for (prefix, side, n) in [("train", trainSide, 6), ("t10k", testSide, 4)] {
-      try IDXReader.write(
-        IDXArray(dimensions: [n, side, side], bytes: [UInt8](repeating: 7, count: n * side * side)),
-        to: folder.appendingPathComponent("\(prefix)-images-idx3-ubyte"), compress: false)
-      try IDXReader.write(
-        IDXArray(dimensions: [n], bytes: (0..<n).map { UInt8($0 % 2) }),
-        to: folder.appendingPathComponent("\(prefix)-labels-idx1-ubyte"), compress: false)
-    }
-    return folder
-  }
-
   @Test("test images of another size than the training images are refused, naming both files")
   func trainTestMismatch() throws {
     for side in [56, 200, 14] {
-      let dir = try folder(trainSide: 28, testSide: side)
+      let dir = try Fixtures.idxFolder(trainSide: 28, testSide: side)
       do {
         _ = try IDXDataset.load(directory: dir)
         Issue.record("accepted \(side)×\(side) test images next to 28×28 training images")
@@ -149,13 +136,13 @@ struct ShapeAgreementTests {
           "\(error)")
       }
     }
-    #expect(try IDXDataset.load(directory: try folder(trainSide: 28, testSide: 28)).test.count == 4)
+    #expect(try IDXDataset.load(directory: try Fixtures.idxFolder(trainSide: 28, testSide: 28)).test.count == 4)
   }
 
   @Test("datasets of one stream must share a shape")
   func streamMismatch() throws {
-    let small = try IDXDataset.load(directory: try folder(trainSide: 8, testSide: 8))
-    let large = try IDXDataset.load(directory: try folder(trainSide: 9, testSide: 9))
+    let small = try IDXDataset.load(directory: try Fixtures.idxFolder(trainSide: 8, testSide: 8))
+    let large = try IDXDataset.load(directory: try Fixtures.idxFolder(trainSide: 9, testSide: 9))
     #expect(throws: DataError.self) { try small.checkShapes(against: large) }
     #expect(throws: DataError.self) {
       try TrainTestData(train: small.train, test: large.test).checkShapes()
