@@ -51,7 +51,7 @@ let package = Package(
       dependencies: ["EngramIO", "EngramLinalg", "EngramRandom", "EngramSpelling"]),
     .target(name: "EngramNN", dependencies: ["EngramIO", "EngramLinalg", "EngramRandom", "CZlib"]),
     .target(
-      name: "EngramContinual", dependencies: ["EngramNN", "EngramData", "EngramLinalg", "EngramRandom"]),
+      name: "EngramContinual", dependencies: ["EngramIO", "EngramNN", "EngramData", "EngramLinalg", "EngramRandom"]),
     .target(name: "EngramTestSupport", dependencies: ["EngramData"]),
     .target(
       name: "EngramLab",

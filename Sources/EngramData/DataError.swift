@@ -27,6 +27,8 @@ public enum DataError: Error, Equatable, Sendable, CustomStringConvertible {
   /// Two datasets that must have the same example shape (train and test, the tasks of one
   /// stream) do not.
   case shapeMismatch(first: String, firstShape: String, second: String, secondShape: String)
+  /// A file with too few examples for what is done with it (`why`, e.g. holding out a test set).
+  case tooFewExamples(file: String, count: Int, needed: Int, why: String)
 
   /// What went wrong and what to do about it.
   public var description: String {
@@ -67,6 +69,9 @@ public enum DataError: Error, Equatable, Sendable, CustomStringConvertible {
     case .shapeMismatch(let first, let firstShape, let second, let secondShape):
       return
         "\(first) holds \(firstShape) but \(second) holds \(secondShape); the training and test sets, and every dataset of one stream, need examples of the same shape"
+    case .tooFewExamples(let file, let count, let needed, let why):
+      return
+        "\(file): holds \(count) example\(count == 1 ? "" : "s"), but \(why) needs at least \(needed); add examples"
     }
   }
 }

@@ -77,7 +77,7 @@ public enum InputFile {
       defer { try? handle.close() }
       return try handle.readToEnd() ?? Data()
     } catch {
-      throw InputFileError(path: path, reason: "cannot be read (\(error.localizedDescription))")
+      throw InputFileError(path: path, reason: "cannot be read (\(systemReason(error)))")
     }
   }
 
@@ -90,7 +90,7 @@ public enum InputFile {
       defer { try? handle.close() }
       return try handle.read(upToCount: count) ?? Data()
     } catch {
-      throw InputFileError(path: path, reason: "cannot be read (\(error.localizedDescription))")
+      throw InputFileError(path: path, reason: "cannot be read (\(systemReason(error)))")
     }
   }
 

@@ -196,4 +196,85 @@ struct HostileInputTests {
     #expect(valid.status == 0, "\(valid.stderr)")
   }
 
+
+  @Test("the second harness run's findings: clear errors, nothing launched, nothing touched")
+  func secondHarnessRun() throws {
+    let work = try Fixtures.temporaryDirectory("findings2")
+    let data = try Fixtures.idxFolder(trainSide: 8, testSide: 8, pixel: 3).path
+    func file(_ name: String, _ text: String) throws -> String {
+      let url = work.appendingPathComponent(name)
+      try text.write(to: url, atomically: true, encoding: .utf8)
+      return url.path
+    }
+    let base = "base: {dataset: \(data), tasks: 1, iterations: 2, batch: 8, model: 'mlp:8'}\n"
+    let cannotStart = try file("bad.yaml", "name: bad\nbase: {dataset: \(data), tasks: 3}\nseeds: 2\n")
+    let repeated = try file("rep.yaml", "name: r\n" + base + "list:\n  - {}\n  - {momentum: 0.9}\n")
+    let fine = try file("ok.yaml", "name: ok\n" + base)
+    let notes = try file("f.txt", "user data\n")
+    let emptyText = try file("empty.yaml", "dataset: ''\n")
+    let emptyRate = try file("rate.yaml", "lr: ''\n")
+    let tiny = try file("d.csv", "label,a,b\n0,1,2\n1,3,4\n")
+    let long = try file(
+      "long.csv", "0,1,2\n1,3,4\n0,5,6\n1," + String(repeating: "9", count: 100_000) + ",1\n")
+    let cases: [([String], String)] = [
+      (["sweep", "--config", cannotStart, "--store", "s.sqlite"], "its first run cannot start"),
+      (["sweep", "--config", repeated, "--store", "s.sqlite"], "give the same settings"),
+      (["sweep", "--config", fine, "--store", "s.sqlite", "--sweep-dir", notes], "f.txt"),
+      (["demo", "--out", notes + "/r.html", "--store", "d.sqlite"], "f.txt is a file"),
+      (["run", "--store", notes + "/s.sqlite", "--tasks", "1"], "f.txt is a file, not a folder"),
+      (["demo", "--dataset", "nope", "--store", "d.sqlite"], "nope"),
+      (["run", "--no-store", "--config", emptyText], "dataset"),
+      (["run", "--no-store", "--config", emptyRate], "lr"),
+      (["run", "--no-store", "--dataset", data, "--groups", "0,1;;2"], "groups"),
+      (["train", "--dataset", tiny, "--epochs", "1"], "d.csv: holds 2 examples"),
+      (["train", "--dataset", long, "--epochs", "1"], "long.csv: line 4"),
+    ]
+    for (arguments, message) in cases {
+      let result = try CLI.run(arguments, in: work)
+      #expect(result.status == 1, "\(arguments): \(result.stderr.prefix(300))")
+      let errors = result.stderr.split(separator: "\n").filter { $0.hasPrefix("error:") }
+      #expect(errors.count == 1, "\(arguments): \(result.stderr.prefix(300))")
+      #expect(result.stderr.contains(message), "\(arguments): \(result.stderr.prefix(300))")
+      #expect(result.stderr.count < 2000, "\(arguments): an error line of \(result.stderr.count)")
+      for leak in ["NSCocoaErrorDomain", "The operation could not be completed", "DecodingError"] {
+        #expect(!result.stderr.contains(leak), "\(arguments): \(result.stderr.prefix(300))")
+      }
+    }
+    #expect(try String(contentsOfFile: notes, encoding: .utf8) == "user data\n")
+    // Neither refused sweep left a sweep behind, and the demo stored nothing.
+    let sweeps = try CLI.run(["sweep", "summary", "--store", "s.sqlite"], in: work)
+    #expect(sweeps.status == 1 && sweeps.stderr.contains("no sweep at all"), "\(sweeps.stderr)")
+    #expect(!FileManager.default.fileExists(atPath: work.appendingPathComponent("d.sqlite").path))
+  }
+
+  @Test("resuming a folder whose result.json or config.json is damaged or another run's")
+  func damagedResultFiles() throws {
+    let work = try Fixtures.temporaryDirectory("result-files")
+    let data = try Fixtures.idxFolder(trainSide: 8, testSide: 8, pixel: 3).path
+    let settings = ["--no-store", "--dataset", data, "--tasks", "2", "--iterations", "2", "--model", "mlp:8"]
+    for (folder, seed) in [("a", "0"), ("b", "1")] {
+      let result = try CLI.run(
+        ["run", "--checkpoint-dir", folder, "--seed", seed] + settings, in: work)
+      #expect(result.status == 0, "\(result.stderr)")
+    }
+    let a = work.appendingPathComponent("a")
+    let b = work.appendingPathComponent("b")
+    // b's result in a's folder: another run's, refused instead of reported as a's.
+    try FileManager.default.removeItem(at: a.appendingPathComponent("result.json"))
+    try FileManager.default.copyItem(
+      at: b.appendingPathComponent("result.json"), to: a.appendingPathComponent("result.json"))
+    var result = try CLI.run(["run", "--no-store", "--resume", "a"], in: work)
+    #expect(result.status == 1)
+    #expect(result.stderr.contains("result.json: belongs to another run"), "\(result.stderr)")
+    try "{\"status\": 3".write(
+      to: a.appendingPathComponent("result.json"), atomically: true, encoding: .utf8)
+    result = try CLI.run(["run", "--no-store", "--resume", "a"], in: work)
+    #expect(result.status == 1)
+    #expect(result.stderr.contains("result.json: the finished run's result is damaged"), "\(result.stderr)")
+    #expect(!result.stderr.contains("DecodingError"))
+    try "".write(to: b.appendingPathComponent("config.json"), atomically: true, encoding: .utf8)
+    result = try CLI.run(["run", "--no-store", "--resume", "b"], in: work)
+    #expect(result.status == 1)
+    #expect(result.stderr.contains("config.json: is empty"), "\(result.stderr)")
+  }
 }

@@ -65,7 +65,7 @@ struct OutputSafetyTests {
     let cases: [([String], String)] = [
       (["run", "--no-store", "--checkpoint-dir", file.path + "/ckpt", "--tasks", "1"],
        "\(file.path)/ckpt: cannot be created: \(file.path) is a file, not a folder"),
-      (["report", "--store", store, "--out", file.path + "/r.html"], "\(file.path)/r.html: cannot be written"),
+      (["report", "--store", store, "--out", file.path + "/r.html"], "\(file.path)/r.html: cannot be created: \(file.path) is a file"),
       (["runs", "export", "--store", store, "--csv", file.path + "/csv"], "is a file, not a folder"),
     ]
     for (arguments, message) in cases {

@@ -62,6 +62,6 @@ struct RunsCommandTests {
     let again = try CLI.run(["runs", "show", "\(id)", "--store", store], in: work)
     #expect(again.status == 1 && again.stderr.contains("no run \(id) in the store"))
     let missing = try CLI.run(["runs", "list", "--store", "nowhere.sqlite"], in: work)
-    #expect(missing.status == 1 && missing.stderr.contains("no store at nowhere.sqlite"))
+    #expect(missing.status == 1 && missing.stderr.contains("nowhere.sqlite: no results store here"))
   }
 }

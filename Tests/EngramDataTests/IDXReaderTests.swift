@@ -108,6 +108,17 @@ struct IDXReaderTests {
     badCRC[bytes.count - 8] ^= 0xFF  // CRC32 lives just before ISIZE
     let crc = try write(badCRC, "crc.gz", in: dir)
     #expect(throws: DataError.self) { try IDXReader.read(crc) }
+    // Every byte of data present but the 8-byte trailer cut or missing: `gzip -t` refuses it.
+    for (name, keep) in [("no-trailer.gz", bytes.count - 8), ("cut-trailer.gz", bytes.count - 3)] {
+      let url = try write(Array(bytes.prefix(keep)), name, in: dir)
+      do {
+        _ = try IDXReader.read(url)
+        Issue.record("\(name): a gzip file without its full trailer was accepted")
+      } catch let error as DataError {
+        #expect("\(error)".hasPrefix("\(name): "))
+        #expect("\(error)".contains("trailer"))
+      }
+    }
   }
 
   @Test("a missing file is named")

@@ -1,3 +1,4 @@
+import EngramIO
 import EngramNN
 import Foundation
 
@@ -50,7 +51,7 @@ public enum StrategyStateCoder {
     } catch {
       throw ModelError.checkpointMismatch(
         file: "checkpoint", field: field, expected: "state of the same strategy",
-        found: "data that does not decode (\(error))")
+        found: "data that does not decode (\(decodingProblem(error)))")
     }
   }
 }

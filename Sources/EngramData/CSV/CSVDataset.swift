@@ -114,7 +114,7 @@ public enum CSVDataset {
         guard let value = DecimalText.float(row[column]), value.isFinite else {
           throw DataError.csv(
             file: file, line: line, column: column + 1,
-            problem: "'\(row[column])' is not a finite number; feature columns must be numeric")
+            problem: "'\(abbreviated(row[column]))' is not a finite number; feature columns must be numeric")
         }
         features.append(value)
       }
@@ -147,7 +147,7 @@ public enum CSVDataset {
     throw DataError.csv(
       file: file, line: 1, column: column + 1,
       problem:
-        "'\(first[column])' is not a number, yet other fields of line 1 are: the line is neither a header (text in every column) nor data (numbers in every feature column); fix the field or name every column"
+        "'\(abbreviated(first[column]))' is not a number, yet other fields of line 1 are: the line is neither a header (text in every column) nor data (numbers in every feature column); fix the field or name every column"
     )
   }
 
@@ -169,7 +169,7 @@ public enum CSVDataset {
         throw DataError.csv(
           file: file, line: 1, column: 0,
           problem:
-            "no column named '\(name)'; columns: \((header ?? []).joined(separator: ", "))")
+            "no column named '\(abbreviated(name))'; columns: \(abbreviated((header ?? []).joined(separator: ", "), limit: 400))")
       }
       return i
     }

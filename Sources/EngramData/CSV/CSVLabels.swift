@@ -1,3 +1,4 @@
+import EngramIO
 /// Turns a CSV label column into class indices: all class indices, or all class names.
 ///
 /// A column is read as class indices when any of its labels is a number, and then every label
@@ -39,7 +40,7 @@ public enum CSVLabels {
     }
     // A well-formed index elsewhere in the column, quoted in messages to show what is expected.
     let example = raw.firstIndex { (Int32($0) ?? -1) >= 0 }.map {
-      " (line \(firstLine + $0) has '\(raw[$0])')"
+      " (line \(firstLine + $0) has '\(abbreviated(raw[$0]))')"
     }
     var labels: [Int32] = []
     labels.reserveCapacity(raw.count)
@@ -48,12 +49,12 @@ public enum CSVLabels {
         if Double(text) == nil {
           throw fail(
             i,
-            "label '\(text)' is a name, but the column holds numbers\(example ?? ""): labels must be all class indices (0, 1, 2, …) or all class names"
+            "label '\(abbreviated(text))' is a name, but the column holds numbers\(example ?? ""): labels must be all class indices (0, 1, 2, …) or all class names"
           )
         }
         throw fail(
           i,
-          "label '\(text)' is not a class index; class indices are whole numbers 0, 1, 2, …\(example ?? "")"
+          "label '\(abbreviated(text))' is not a class index; class indices are whole numbers 0, 1, 2, …\(example ?? "")"
         )
       }
       guard Int(value) < maximumClasses else {

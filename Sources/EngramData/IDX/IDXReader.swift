@@ -95,7 +95,19 @@ public enum IDXReader {
     while true {
       let n = gzread(handle, &probe, UInt32(probe.count))
       if n < 0 { throw gzipError(handle, file: name) }
-      if n == 0 { break }
+      if n == 0 {
+        // zlib reports a member cut before its 8-byte trailer (CRC-32 and size) only here, as
+        // Z_BUF_ERROR "unexpected end of file" after the last bytes; `gzip -t` refuses it too.
+        var code: Int32 = 0
+        let message = gzerror(handle, &code)
+        if code != Z_OK && code != Z_STREAM_END {
+          throw DataError.corruptGzip(
+            file: name,
+            reason: (message.map { String(cString: $0) } ?? "unknown zlib error")
+              + " (the gzip trailer is missing or cut)")
+        }
+        break
+      }
       extra += Int(n)
     }
     if extra > 0 { throw DataError.trailingBytes(file: name, count: extra) }
@@ -129,7 +141,7 @@ public enum IDXReader {
       let head = try file.read(upToCount: 2) ?? Data()
       return head.count == 2 && head[head.startIndex] == 0x1F && head[head.startIndex + 1] == 0x8B
     } catch {
-      throw DataError.unreadable(file: url.path, reason: "cannot be read (\(error.localizedDescription))")
+      throw DataError.unreadable(file: url.path, reason: "cannot be read (\(systemReason(error)))")
     }
   }
 

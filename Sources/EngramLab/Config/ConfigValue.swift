@@ -100,18 +100,18 @@ public enum ConfigKind: Sendable, Equatable {
     case .double:
       guard let v = DecimalText.double(trimmed), v.isFinite else { throw fail }
       return try check(.double(v), key: key, text: text)
-    case .string: return .string(trimmed)
+    case .string: return try check(.string(trimmed), key: key, text: text)
     case .choice(let values):
       guard values.contains(trimmed) else { throw fail }
       return .string(trimmed)
     case .methods, .architecture:
       return try check(.string(trimmed), key: key, text: text)
     case .ints:
-      let parts = trimmed.split(separator: ",").map { Int($0.trimmingCharacters(in: .whitespaces)) }
+      let parts = trimmed.split(separator: ",", omittingEmptySubsequences: false).map { Int($0.trimmingCharacters(in: .whitespaces)) }
       guard !parts.isEmpty, parts.allSatisfy({ $0 != nil }) else { throw fail }
       return .ints(parts.compactMap { $0 })
     case .doubles:
-      let parts = trimmed.split(separator: ",").map {
+      let parts = trimmed.split(separator: ",", omittingEmptySubsequences: false).map {
         DecimalText.double($0.trimmingCharacters(in: .whitespaces))
       }
       guard !parts.isEmpty, parts.allSatisfy({ $0?.isFinite == true }) else { throw fail }
@@ -121,8 +121,9 @@ public enum ConfigKind: Sendable, Equatable {
         key: key, value: text,
         expected: "custom tasks are given in a YAML config (--config FILE), as a list")
     case .groups:
-      let groups = trimmed.split(separator: ";").map { group in
-        group.split(separator: ",").map { Int($0.trimmingCharacters(in: .whitespaces)) }
+      // Empty parts (`0,1;;2`, `0,,1`) are refused, not dropped: they are typos.
+      let groups = trimmed.split(separator: ";", omittingEmptySubsequences: false).map { group in
+        group.split(separator: ",", omittingEmptySubsequences: false).map { Int($0.trimmingCharacters(in: .whitespaces)) }
       }
       guard !groups.isEmpty, groups.allSatisfy({ !$0.isEmpty && $0.allSatisfy { $0 != nil } })
       else { throw fail }
@@ -136,7 +137,10 @@ public enum ConfigKind: Sendable, Equatable {
     let fail = ConfigError.invalidValue(key: key, value: text ?? value.text, expected: expected)
     switch (self, value) {
     case (_, .null): return value
-    case (.bool, .bool), (.string, .string), (.ints, .ints), (.doubles, .doubles),
+    case (.string, .string(let v)):
+      guard !v.trimmingCharacters(in: .whitespaces).isEmpty else { throw fail }
+      return value
+    case (.bool, .bool), (.ints, .ints), (.doubles, .doubles),
       (.groups, .groups), (.tasks, .tasks):
       return value
     case (.int(let range), .int(let v)):

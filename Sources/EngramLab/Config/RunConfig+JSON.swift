@@ -16,6 +16,11 @@ extension RunConfig {
   /// - Throws: `ConfigError` naming `file`.
   public init(json: String, file: String) throws {
     self.init()
+    // An empty YAML config means "all defaults"; a saved configuration is never empty.
+    guard !json.allSatisfy(\.isWhitespace) else {
+      throw ConfigError.unreadable(
+        file: file, reason: "is empty; it should hold the run's settings as a JSON object")
+    }
     try apply(yaml: json, file: file)
   }
 

@@ -74,7 +74,7 @@ extension RunConfig {
 
   /// Converts a YAML node to a value of the field's kind.
   static func value(of node: Node, kind: ConfigKind, key: String) throws -> ConfigValue {
-    if node.null != nil { return .null }
+    if YAMLScalar.isNull(node) { return .null }
     let fail = ConfigError.invalidValue(
       key: key, value: Self.describe(node), expected: kind.expected)
     switch kind {

@@ -12,6 +12,16 @@ import Yams
 /// that does not fit, is `nil` and becomes the caller's "invalid value" error. Quoted scalars
 /// read the same as plain ones, as they did through Yams.
 enum YAMLScalar {
+  /// Whether a node is YAML's null: a *plain* empty scalar, `~` or `null`. Yams's `Node.null`
+  /// also answers yes for a quoted `''` or `"null"`, which would let `lr: ''` silently keep the
+  /// default; a quoted scalar is always text.
+  static func isNull(_ node: Node) -> Bool {
+    guard case .scalar(let scalar) = node, scalar.style == .plain || scalar.style == .any else {
+      return false
+    }
+    return node.null != nil
+  }
+
   /// The integer a scalar node holds, or `nil` (for other nodes, other text, or overflow).
   static func int(_ node: Node) -> Int? {
     guard case .scalar(let scalar) = node else { return nil }

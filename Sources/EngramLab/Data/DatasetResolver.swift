@@ -24,6 +24,12 @@ public enum DatasetResolver {
         key: "dataset", value: name, expected: "a .csv file, or the folder holding IDX files")
     }
     let all = try CSVDataset.read(URL(fileURLWithPath: name)).dataset
+    // 20 % rounded must leave at least one example on each side.
+    guard all.count >= 3 else {
+      throw DataError.tooFewExamples(
+        file: name, count: all.count, needed: 3,
+        why: "holding out 20 % as the test set (one example at least on each side)")
+    }
     var stream = RandomStreams(seed: seed).stream("test-split")
     let (train, test) = try all.split(validationFraction: 0.2, using: &stream)
     return TrainTestData(train: train, test: test)

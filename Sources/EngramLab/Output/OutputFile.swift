@@ -35,7 +35,14 @@ public enum OutputFile {
       }
     }
     switch InputFile.kind(of: url.path) {
-    case .missing: return
+    case .missing:
+      // Refused now, not after the work that produces the output: a path under a file.
+      if case .some(let file) = fileAncestor(of: url.deletingLastPathComponent()) {
+        throw OutputFileError(
+          path: url.path,
+          reason: "cannot be created: \(file) is a file, not a folder; choose another \(flag)")
+      }
+      return
     case .directory:
       throw OutputFileError(path: url.path, reason: "is a folder; give a file name for \(flag)")
     case .other(let kind):
@@ -61,25 +68,30 @@ extension OutputFile {
   /// - Throws: `OutputFileError` naming the path and why: a parent that is a file, no
   ///   permission, no space.
   public static func makeFolder(_ url: URL, flag: String) throws {
-    var ancestor = url.standardizedFileURL
-    while case .missing = InputFile.kind(of: ancestor.path), ancestor.path != "/" {
-      ancestor = ancestor.deletingLastPathComponent()
-    }
-    switch InputFile.kind(of: ancestor.path) {
-    case .directory, .missing: break
-    case .regular, .other:
+    if let file = fileAncestor(of: url) {
       throw OutputFileError(
         path: url.path,
-        reason: "cannot be created: \(ancestor.path) is a file, not a folder; choose another \(flag)")
+        reason: "cannot be created: \(file) is a file, not a folder; choose another \(flag)")
     }
     do {
       try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
     } catch {
-      let underlying = (error as NSError).userInfo[NSUnderlyingErrorKey] as? NSError
       throw OutputFileError(
-        path: url.path,
-        reason: "cannot be created (\(underlying?.localizedDescription ?? error.localizedDescription)); choose another \(flag)")
+        path: url.path, reason: "cannot be created (\(systemReason(error))); choose another \(flag)")
     }
+  }
+}
+
+/// The nearest existing ancestor of `url` (or `url` itself) when it is not a folder: then
+/// nothing can be created under it.
+func fileAncestor(of url: URL) -> String? {
+  var ancestor = url.standardizedFileURL
+  while case .missing = InputFile.kind(of: ancestor.path), ancestor.path != "/" {
+    ancestor = ancestor.deletingLastPathComponent()
+  }
+  switch InputFile.kind(of: ancestor.path) {
+  case .directory, .missing: return nil
+  case .regular, .other: return ancestor.path
   }
 }
 
@@ -94,7 +106,7 @@ public func writeAtomically(_ text: String, to url: URL) throws {
   } catch {
     try? FileManager.default.removeItem(at: temporary)
     throw OutputFileError(
-      path: url.path, reason: "cannot be written (\(error.localizedDescription)); check the folder and free space")
+      path: url.path, reason: "cannot be written (\(systemReason(error))); check the folder and free space")
   }
   if rename(temporary.path, url.path) != 0 {
     let reason = String(cString: strerror(errno))

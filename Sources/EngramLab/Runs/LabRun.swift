@@ -95,7 +95,17 @@ public enum LabRun {
     options.checkpointDirectory = folder
     let resultFile = folder.appendingPathComponent("result.json")
     if let json = try? InputFile.text(resultFile.path) {
-      let record = try ResultsStore.decode(json, path: resultFile.path)
+      let record = try ResultsStore.decode(
+        json, path: resultFile.path, what: "the finished run's result",
+        fix: "delete result.json to run again from the checkpoint")
+      // A result copied from another folder is not this run's: its settings differ.
+      guard record.config == config.json else {
+        throw ConfigError.unreadable(
+          file: resultFile.path,
+          reason:
+            "belongs to another run (its settings differ from config.json); delete it to run again from the checkpoint"
+        )
+      }
       if record.status == .complete, let result = record.result {
         return RunOutcome(
           id: savedIdentity(folder.appendingPathComponent("run-id"))?.id,
@@ -155,6 +165,22 @@ public enum LabRun {
     }
   }
 
+  /// Checks that a run of `config` can start: its data, stream, model and strategies are
+  /// built as the run would build them, and nothing is written. A sweep checks its first run
+  /// this way before it launches anything.
+  /// - Throws: the error the run would fail with.
+  public static func check(_ config: RunConfig) throws {
+    _ = try experiment(for: config)
+  }
+
+  /// The run's experiment, built from its data: every check short of training.
+  private static func experiment(for config: RunConfig) throws -> ContinualExperiment {
+    let data = try DatasetResolver.load(config.dataset, seed: config.seed)
+    let seed = config.seed
+    let plan = try config.makePlan(data: data) { try DatasetResolver.load($0, seed: seed) }
+    return try ContinualExperiment(plan: plan)
+  }
+
   private static func start(
     _ config: RunConfig, options: RunOptions, resume: Checkpoint?,
     observer: (ExperimentEvent) -> Void
@@ -162,10 +188,7 @@ public enum LabRun {
     // Everything that can be checked is checked before anything is written: the settings,
     // the data, the stream, the model and the strategies' preparation.
     BLASThreads.set(config.threads)
-    let data = try DatasetResolver.load(config.dataset, seed: config.seed)
-    let seed = config.seed
-    let plan = try config.makePlan(data: data) { try DatasetResolver.load($0, seed: seed) }
-    let experiment = try ContinualExperiment(plan: plan)
+    let experiment = try experiment(for: config)
     let store = try options.storePath.map { try ResultsStore(path: $0) }
     if resume == nil, let folder = options.checkpointDirectory {
       try prepareFolder(folder, config: config)

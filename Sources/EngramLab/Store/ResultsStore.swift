@@ -35,12 +35,11 @@ public final class ResultsStore: @unchecked Sendable {
     self.busyTimeout = busyTimeout
     let exists = FileManager.default.fileExists(atPath: path)
     guard exists || create else {
-      throw StoreError.unknown(
-        kind: "store", id: "at \(path)", hint: "runs are stored there by engram run (or --store)")
+      throw StoreError.missing(path: path)
     }
     if !exists {
       let folder = URL(fileURLWithPath: path).deletingLastPathComponent()
-      try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+      try OutputFile.makeFolder(folder, flag: "--store")
     }
     // Opening a pool switches the file to WAL mode: another program's database is recognised
     // first, read-only, so it is refused without a byte changed.
@@ -73,8 +72,11 @@ public final class ResultsStore: @unchecked Sendable {
     guard header.count == 100, header.prefix(16) == magic else {
       throw StoreError.corrupt(path: path, reason: "not an SQLite database")
     }
+    // A database whose last writes still sit in its `-wal` file has its newest first page
+    // there: an empty-looking header may hide another program's schema.
+    let newest = SQLiteWAL.newestFirstPage(of: path + "-wal", prefix: 100) ?? header
     func word(_ offset: Int) -> UInt32 {
-      header[(header.startIndex + offset)..<(header.startIndex + offset + 4)].reduce(0) {
+      newest[(newest.startIndex + offset)..<(newest.startIndex + offset + 4)].reduce(0) {
         $0 << 8 | UInt32($1)
       }
     }
@@ -399,7 +401,9 @@ extension ResultsStore {
       throw StoreError.unknown(
         kind: "run", id: "\(id)", hint: "engram runs list shows the ids in \(path)")
     }
-    return try Self.decode(json, path: path)
+    return try Self.decode(
+      json, path: path, what: "run \(id)'s record",
+      fix: "delete the run with engram runs delete \(id)")
   }
 
   /// Deletes run `id` and its rows.
@@ -478,8 +482,15 @@ extension ResultsStore {
   }
 
   /// Reads a record written by `encode` (also the format of a cluster task's result file).
-  /// - Throws: `StoreError.corrupt` naming `path` when it does not parse.
-  public static func decode(_ json: String, path: String) throws -> RunRecord {
+  /// - Parameters:
+  ///   - what: the record, as the message names it ("run 3's record", "the result file").
+  ///   - fix: what the user can do about a damaged one.
+  /// - Throws: `StoreError.damagedRecord` naming `path`, the field and the fix when it does
+  ///   not parse.
+  public static func decode(
+    _ json: String, path: String, what: String = "the run record",
+    fix: String = "delete the file to run again"
+  ) throws -> RunRecord {
     let decoder = JSONDecoder()
     decoder.dateDecodingStrategy = .deferredToDate
     decoder.nonConformingFloatDecodingStrategy = .convertFromString(
@@ -487,7 +498,8 @@ extension ResultsStore {
     do {
       return try decoder.decode(RunRecord.self, from: Data(json.utf8))
     } catch {
-      throw StoreError.corrupt(path: path, reason: "a run record does not parse: \(error)")
+      throw StoreError.damagedRecord(
+        path: path, what: what, reason: decodingProblem(error), fix: fix)
     }
   }
 

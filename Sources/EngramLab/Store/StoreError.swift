@@ -4,12 +4,16 @@ import Foundation
 public enum StoreError: Error, Equatable, Sendable, CustomStringConvertible {
   /// The file is not an SQLite database, or is damaged.
   case corrupt(path: String, reason: String)
+  /// One stored run record (a store row or a result file) that does not decode.
+  case damagedRecord(path: String, what: String, reason: String, fix: String)
   /// An SQLite database that belongs to something else.
   case foreign(path: String)
   /// Another process held the store longer than the wait allows.
   case locked(path: String, seconds: Double)
   /// A store made by a newer Engram.
   case tooNew(path: String, version: Int, supported: Int)
+  /// No store at the path (for commands that only read one).
+  case missing(path: String)
   /// No run, sweep or file with that id.
   case unknown(kind: String, id: String, hint: String)
   /// Anything else SQLite reported.
@@ -21,6 +25,11 @@ public enum StoreError: Error, Equatable, Sendable, CustomStringConvertible {
     case .corrupt(let path, let reason):
       return
         "\(path): not a readable results store (\(reason)); it was left untouched — move it away or choose another with --store"
+    case .damagedRecord(let path, let what, let reason, let fix):
+      return "\(path): \(what) is damaged (\(reason)); it was left untouched — \(fix)"
+    case .missing(let path):
+      return
+        "\(path): no results store here; runs are stored by engram run (default .engram/results.sqlite) — give the store's path with --store"
     case .foreign(let path):
       return
         "\(path): an SQLite database that is not an Engram results store; it was left untouched — choose another file with --store"

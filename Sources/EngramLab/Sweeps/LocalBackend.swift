@@ -23,12 +23,36 @@ public struct SweepLaunch: Sendable {
   public var stoppedBy: Int32? = nil
 }
 
+/// A sweep refused before launch because its first run cannot start.
+public struct SweepCannotStart: Error, CustomStringConvertible {
+  /// The sweep's name.
+  public let sweep: String
+  /// Why the first run cannot start.
+  public let reason: String
+
+  /// The message, naming the sweep and saying that nothing was launched.
+  public var description: String {
+    "sweep '\(sweep)': its first run cannot start (\(reason)); nothing was launched"
+  }
+}
+
 /// Creates a sweep in the store, writes its folder, and says which runs still need doing.
 enum SweepSetup {
   static func prepare(
     _ definition: SweepDefinition, store: ResultsStore, backend: String, folder: URL?,
     threadsPerRun: Int?, writeConfigs: Bool
   ) throws -> (id: Int64, folder: SweepFolder, runs: [RunConfig], pending: [Int], skipped: Int) {
+    // A sweep whose runs cannot start (a base with more tasks than classes, a missing
+    // dataset) is refused before its row, its folder or any worker exists.
+    if let first = definition.runs.first {
+      do {
+        try LabRun.check(first)
+      } catch {
+        throw SweepCannotStart(sweep: definition.name, reason: "\(error)")
+      }
+    }
+    // A folder the user named is made first, so one that cannot be leaves no sweep behind.
+    if let folder { try OutputFile.makeFolder(folder, flag: "--sweep-dir") }
     let id = try store.createSweep(
       name: definition.name, definition: definition.json, backend: backend, directory: nil,
       total: definition.runs.count)

@@ -172,10 +172,19 @@ public struct SweepDefinition: Sendable {
     }
     var runs: [RunConfig] = []
     var varying: [String] = []
-    for variant in variants.isEmpty ? [nil] : variants.map(Optional.some) {
+    // Two list entries that resolve to the same settings (`{}` next to `{momentum: 0.9}`, the
+    // default) would run everything twice under two names.
+    var variantRuns: [String: Int] = [:]
+    for (number, variant) in (variants.isEmpty ? [nil] : variants.map(Optional.some)).enumerated() {
       var withVariant = base
       if let variant {
         try withVariant.apply(node: variant, file: file)
+        if let earlier = variantRuns.updateValue(number, forKey: withVariant.runKey) {
+          throw ConfigError.invalidValue(
+            key: "list (\(file), line \(variant.mark?.line ?? 0))",
+            value: "entries \(earlier + 1) and \(number + 1) give the same settings",
+            expected: "each run once; remove one of them or make them differ")
+        }
         if case .mapping(let m) = variant {
           for key in m.keys.compactMap(\.string) {
             let k = RunConfig.field(named: key)?.key ?? key

@@ -67,8 +67,7 @@ public struct SweepFolder: Sendable {
   /// - Throws: file-system errors.
   public func create(manifest: Manifest, keys: [String], runs: [RunConfig]) throws {
     for sub in ["configs", "logs", "results", "checkpoints"] {
-      try FileManager.default.createDirectory(
-        at: url.appendingPathComponent(sub), withIntermediateDirectories: true)
+      try OutputFile.makeFolder(url.appendingPathComponent(sub), flag: "--sweep-dir")
     }
     try writeAtomically(keys.joined(separator: "\n") + "\n", to: runKeysURL)
     for (i, run) in runs.enumerated() { try writeAtomically(run.json, to: config(i)) }

@@ -40,11 +40,18 @@ struct Demo: ParsableCommand {
   @Option(help: "The dataset (default: fashion-mnist, or synthetic images when it is missing).")
   var dataset: String?
 
+  func validate() throws {
+    try FlagCheck.whole("--seeds", seeds, in: 1...50)
+    try FlagCheck.whole("--workers", workers, in: 1...1024)
+    try FlagCheck.whole("--draws", draws, in: 1...100_000_000)
+  }
+
   func run() throws {
     try reportingErrors {
       try OutputFile.check(
         URL(fileURLWithPath: out), marker: Report.marker, force: force, store: store, flag: "--out")
-      guard (1...50).contains(seeds) else { throw CommandError(message: "--seeds must be in 1…50") }
+      // A dataset the runs cannot read is refused before the store holds anything of the demo.
+      if let dataset { _ = try DatasetResolver.load(dataset, seed: 0) }
       let results = try ResultsStore(path: store)
       BLASThreads.set(1)
       let tour = try TheoryTour(draws: draws, seed: 0).render()
@@ -86,6 +93,7 @@ struct Demo: ParsableCommand {
       let datasetName = URL(fileURLWithPath: dataset).lastPathComponent
       var sections: [Report.Section] = []
       var firstReplay: Int64? = nil
+      var failed = 0
       for (name, runs, varying) in [
         ("demo: strategies on split \(datasetName)", strategies, ["strategy"]),
         ("demo: replay size on split \(datasetName)", sizes, ["memory"]),
@@ -96,6 +104,7 @@ struct Demo: ParsableCommand {
           SweepDefinition(name: name, runs: runs, varying: varying), store: results
         ) { done, total, _ in if total > 0 { reporter.update(done, total) } }
         for failure in launch.failed { print("  run \(failure.index) failed: \(failure.log)") }
+        failed += launch.failed.count
         let summary = try SweepSummary.make(store: results, sweep: launch.sweepID)
         print(SweepTables.summary(summary))
         print("")
@@ -118,6 +127,9 @@ struct Demo: ParsableCommand {
       try writeAtomically(html, to: url)
       print("report: \(url.standardizedFileURL.path)")
       print("results: \(store) (engram runs list, engram sweep summary, engram report)")
+      if failed > 0 {
+        throw CommandError(message: "\(failed) of the demo's runs failed; their errors are listed above")
+      }
     }
   }
 }

@@ -33,6 +33,7 @@ struct RegressionTrainingOptions: ParsableArguments {
     if let epochs, epochs < 1 { throw ValidationError("--epochs must be at least 1") }
     if let mlpWidth, mlpWidth < 1 { throw ValidationError("--mlp-width must be at least 1") }
     guard workers >= 1 else { throw ValidationError("--workers must be at least 1") }
+    try FlagCheck.seed(seed)
   }
 
   /// Applies the overrides to a study.

@@ -72,11 +72,19 @@ struct ReplayAdviceCommand: ParsableCommand {
     let allRight: Int
   }
 
+  func validate() throws {
+    try FlagCheck.whole("--samples", samples, in: 10...10_000_000)
+    try FlagCheck.whole("--targets", targets, in: 2...10_000_000)
+    try FlagCheck.whole("--draws", draws, in: 1...10_000_000)
+    // An energy is a fraction of the features' variance: 0 keeps no direction.
+    guard energies.values.allSatisfy({ $0 > 0 && $0 <= 1 }) else {
+      throw ValidationError(
+        "--energies \(energies.values.map(ValueList.text).joined(separator: ",")): expected fractions of variance in (0, 1]")
+    }
+  }
+
   func run() throws {
     try reportingErrors {
-      guard samples >= 10, targets >= 2, draws >= 1 else {
-        throw CommandError(message: "--samples must be ≥ 10, --targets ≥ 2 and --draws ≥ 1")
-      }
       let memories = try memory.memorySizes()
       // One BLAS thread, as each study worker trains: the network is the study's seed and the
       // advice is the same whatever the environment's thread count.

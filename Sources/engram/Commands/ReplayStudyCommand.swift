@@ -67,6 +67,10 @@ struct StudySequenceOptions: ParsableArguments {
     if let permuted, permuted < 2 {
       throw ValidationError("--permuted \(permuted): a sequence needs at least 2 tasks")
     }
+    try FlagCheck.setting("epochs", epochs.map { .int($0) }, flag: "--epochs")
+    try FlagCheck.setting("batch", batch.map { .int($0) }, flag: "--batch")
+    try FlagCheck.setting("lr", lr.map { .double(Double($0)) }, flag: "--lr")
+    try FlagCheck.seed(seed)
   }
 
   /// The run configuration of the sequence (default: the paper's sequence B, (0,6) → (1,7)).

@@ -157,8 +157,13 @@ struct RunsShow: ParsableCommand {
 
   @OptionGroup var storeOption: StoreOption
 
-  @Argument(help: "The run's id (see engram runs list).")
-  var id: Int64
+  @Argument(
+    parsing: .allUnrecognized, help: ArgumentHelp("The run's id (see engram runs list).", valueName: "id"))
+  var ids: [String] = []
+
+  var id: Int64 { (try? IDArguments.one(ids, what: "run")) ?? 0 }
+
+  func validate() throws { _ = try IDArguments.one(ids, what: "run") }
 
   @Flag(help: "Print the whole stored record as JSON.")
   var json = false
@@ -239,8 +244,12 @@ struct RunsDelete: ParsableCommand {
 
   @OptionGroup var storeOption: StoreOption
 
-  @Argument(help: "The run's id.")
-  var id: Int64
+  @Argument(parsing: .allUnrecognized, help: ArgumentHelp("The run's id.", valueName: "id"))
+  var ids: [String] = []
+
+  var id: Int64 { (try? IDArguments.one(ids, what: "run")) ?? 0 }
+
+  func validate() throws { _ = try IDArguments.one(ids, what: "run") }
 
   func run() throws {
     try reportingErrors {

@@ -1,5 +1,6 @@
 import ArgumentParser
 import EngramContinual
+import EngramIO
 import EngramLab
 import Foundation
 
@@ -48,12 +49,16 @@ struct SweepStart: ParsableCommand {
   @Option(help: "The results store.")
   var store: String = ResultsStore.defaultPath
 
+  func validate() throws {
+    try FlagCheck.whole("--workers", workers, in: 1...1024)
+    try FlagCheck.whole("--cpus-per-task", cpusPerTask, in: 1...1024)
+  }
+
   func run() throws {
     try reportingErrors {
       guard ["local", "slurm"].contains(backend) else {
         throw CommandError(message: "--backend \(backend): choose local or slurm")
       }
-      guard workers >= 1 else { throw CommandError(message: "--workers must be at least 1") }
       let definition = try SweepDefinition.load(URL(fileURLWithPath: config))
       let results = try ResultsStore(path: store)
       let folder = sweepDir.map { URL(fileURLWithPath: $0) }
@@ -102,7 +107,15 @@ struct SweepStart: ParsableCommand {
               .utf8))
         throw ExitCode(stopped.exitStatus)
       }
-      if !launch.failed.isEmpty { throw ExitCode(1) }
+      if let first = launch.failed.first {
+        // One error line on stderr, as every failing command ends; the list is above.
+        var reason = first.log.split(separator: "\n").last.map(String.init) ?? ""
+        if reason.hasPrefix("error: ") { reason.removeFirst("error: ".count) }
+        throw CommandError(
+          message:
+            "\(launch.failed.count) of \(launch.total - launch.skipped) runs failed (run \(first.index): \(abbreviated(reason, limit: 300)))"
+        )
+      }
     }
   }
 }
@@ -121,6 +134,10 @@ struct SweepTask: ParsableCommand {
 
   @Option(parsing: .unconditional, help: "Iterations between checkpoints.")
   var checkpointEvery: Int = 100
+
+  func validate() throws {
+    try FlagCheck.whole("--checkpoint-every", checkpointEvery, in: 1...Int.max)
+  }
 
   func run() throws {
     try reportingErrors {
@@ -222,8 +239,14 @@ struct SweepSummaryCommand: ParsableCommand {
     abstract: "Mean, standard deviation and 95 % confidence interval over seeds, per configuration."
   )
 
-  @Argument(help: "The sweep's id (default: the newest).")
-  var sweep: Int64?
+  @Argument(
+    parsing: .allUnrecognized,
+    help: ArgumentHelp("The sweep's id (default: the newest).", valueName: "id"))
+  var ids: [String] = []
+
+  var sweep: Int64? { try? IDArguments.optional(ids, what: "sweep") }
+
+  func validate() throws { _ = try IDArguments.optional(ids, what: "sweep") }
 
   @Option(help: "The results store.")
   var store: String = ResultsStore.defaultPath

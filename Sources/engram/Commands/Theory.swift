@@ -22,6 +22,10 @@ struct TheoryCommonOptions: ParsableArguments {
   @Option(parsing: .unconditional, help: "BLAS threads (results are bit-identical for a fixed seed and thread count).")
   var threads: Int = 1
 
+  func validate() throws {
+    try FlagCheck.setting("threads", .int(threads), flag: "--threads")
+  }
+
   func apply() {
     BLASThreads.set(threads)
   }

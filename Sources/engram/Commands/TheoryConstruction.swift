@@ -26,6 +26,11 @@ struct TheoryConstruction: ParsableCommand {
   @Flag(help: "Write average-case tasks as {\"basis\", \"samples\"} instead of sampled rows.")
   var bases = false
 
+  func validate() throws {
+    try FlagCheck.whole("--memory", memory, in: 0...Int.max)
+    try FlagCheck.seed(seed)
+  }
+
   func run() throws {
     try reportingErrors {
       try shape.requireSingleValues()

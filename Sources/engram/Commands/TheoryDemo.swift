@@ -18,6 +18,11 @@ struct TheoryDemo: ParsableCommand {
 
   @OptionGroup var common: TheoryCommonOptions
 
+  func validate() throws {
+    try FlagCheck.whole("--draws", draws, in: 1...100_000_000)
+    try FlagCheck.seed(seed)
+  }
+
   func run() throws {
     try reportingErrors {
       common.apply()

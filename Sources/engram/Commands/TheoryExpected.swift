@@ -63,6 +63,12 @@ struct TheoryExpected: ParsableCommand {
     let chosenRows: Nullable<[Int]>
   }
 
+  func validate() throws {
+    try FlagCheck.whole("--from", from, in: 0...Int.max)
+    try FlagCheck.whole("--into", into, in: 0...Int.max)
+    try FlagCheck.whole("--memory", memory, in: 0...Int.max)
+  }
+
   func run() throws {
     try reportingErrors {
       common.apply()
@@ -81,11 +87,20 @@ struct TheoryExpected: ParsableCommand {
           throw CommandError(
             message: "--from \(from) is not a task of \(spec) (it has \(sequence.count))")
         }
-        experiment = try ReplayExperiment(
-          sequence: sequence, order: parsed.order, replayTask: into ?? parsed.order.last ?? 0,
-          pool: try parsed.sources[from].pool(sampled: sequence.tasks[from]), poolTask: from,
-          measure: expectation.measure ?? (parsed.isRandom ? .expectedTest : .trainingSamples),
-          normalization: expectation.normalization ?? .m25)
+        if let into, into >= sequence.count {
+          throw CommandError(
+            message: "--into \(into) is not a task of \(spec) (it has \(sequence.count))")
+        }
+        do {
+          experiment = try ReplayExperiment(
+            sequence: sequence, order: parsed.order, replayTask: into ?? parsed.order.last ?? 0,
+            pool: try parsed.sources[from].pool(sampled: sequence.tasks[from]), poolTask: from,
+            measure: expectation.measure ?? (parsed.isRandom ? .expectedTest : .trainingSamples),
+            normalization: expectation.normalization ?? .m25)
+        } catch TheoryError.invalidSpec(_, "replay.task", let problem) where into != nil {
+          // The library speaks of the spec's replay task; here --into chose it.
+          throw CommandError(message: "--into \(into ?? 0): \(problem)")
+        }
         source = URL(fileURLWithPath: spec).lastPathComponent
       } else {
         try shape.requireSingleValues()

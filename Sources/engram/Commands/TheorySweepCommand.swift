@@ -59,6 +59,10 @@ struct TheorySweepCommand: ParsableCommand {
     }
   }
 
+  func validate() throws {
+    try FlagCheck.seed(seed)
+  }
+
   func run() throws {
     try reportingErrors {
       common.apply()

@@ -91,13 +91,16 @@ struct Train: ParsableCommand {
     let config: Config
   }
 
+  func validate() throws {
+    try FlagCheck.seed(seed)
+  }
+
   func run() throws {
     try reportingErrors {
       // The same table of types and ranges as engram run.
       let settings: [(String, ConfigValue)] = [
         ("momentum", .double(Double(momentum))), ("weight_decay", .double(Double(weightDecay))),
         ("batch", .int(batch)), ("epochs", .int(epochs)), ("threads", .int(threads)),
-        ("seed", .int(Int(clamping: seed))),
       ] + (lr.map { [("lr", ConfigValue.double(Double($0)))] } ?? [])
       for (key, value) in settings { try RunConfig.check(key, value) }
       if let save {

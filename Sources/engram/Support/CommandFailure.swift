@@ -38,13 +38,15 @@ func reportingErrors(_ body: () throws -> Void) throws {
   } catch let error as CocoaError {
     // Foundation's text does not always name the file: name it.
     let path = (error.userInfo[NSFilePathErrorKey] as? String) ?? error.filePath
-    let text = error.localizedDescription
-    fail(path.map { text.contains($0) ? text : "\($0): \(text)" } ?? text)
+    let text = systemReason(error)
+    fail(path.map { "\($0): \(text)" } ?? text)
   } catch let error as OutputFileError {
     fail(error.description)
   } catch let error as MemoryLimitError {
     fail(error.description)
   } catch let error as InputFileError {
+    fail(error.description)
+  } catch let error as SweepCannotStart {
     fail(error.description)
   } catch let error as CommandError {
     fail(error.message)

@@ -160,4 +160,8 @@ struct ExpectationOptions: ParsableArguments {
 
   @Option(help: "m25 or e22 (default: the construction's).")
   var normalization: ForgettingNormalization?
+
+  func validate() throws {
+    try FlagCheck.whole("--draws", draws, in: 1...100_000_000)
+  }
 }

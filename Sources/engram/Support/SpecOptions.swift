@@ -1,4 +1,5 @@
 import ArgumentParser
+import EngramIO
 import EngramLinalg
 import EngramRandom
 import EngramTheory
@@ -7,9 +8,12 @@ import Foundation
 /// `--order`: identity, cyclic:N (N passes), random:K (K uniform draws), or explicit indices.
 struct OrderArgument: ExpressibleByArgument {
   let order: TaskOrder
+  /// The text as given, for messages.
+  let text: String
 
   init?(argument: String) {
     let text = argument.trimmingCharacters(in: .whitespaces)
+    self.text = text
     if text == "identity" {
       order = .identity
     } else if text.hasPrefix("cyclic:"), let n = Int(text.dropFirst(7)), n >= 1 {
@@ -39,6 +43,10 @@ struct SpecOptions: ParsableArguments {
   @Option(parsing: .unconditional, help: "Seed for sampling basis tasks, random orders and replay draws.")
   var seed: UInt64 = 0
 
+  func validate() throws {
+    try FlagCheck.seed(seed)
+  }
+
   /// The spec (with the order applied) and its tasks sampled from stream `.noise`, as the
   /// constructions sample theirs. The random order draws from stream `.ordering`.
   func load() throws -> (spec: RegressionSpec, sequence: TaskSequence) {
@@ -47,8 +55,15 @@ struct SpecOptions: ParsableArguments {
     let streams = RandomStreams(seed: seed)
     if let order {
       var stream = streams.stream(.ordering)
-      parsed = try parsed.with(
-        order: try order.order.indices(taskCount: parsed.sources.count, using: &stream))
+      let indices: [Int]
+      do {
+        indices = try order.order.indices(taskCount: parsed.sources.count, using: &stream)
+      } catch let error as TheoryError {
+        // The library names the order's parameter (passes, iterations, order[i]); here the
+        // user typed --order.
+        throw CommandError(message: "--order \(abbreviated(order.text)): \(error)")
+      }
+      parsed = try parsed.with(order: indices)
     }
     var noise = streams.stream(.noise)
     do {

@@ -1,4 +1,5 @@
 import ArgumentParser
+import EngramIO
 import Foundation
 
 /// A list of numbers given as `A,B,C` or as an inclusive range `A:B` / `A:B:STEP`.
@@ -10,7 +11,7 @@ struct ValueList: ExpressibleByArgument, Equatable {
   init?(argument: String) {
     if argument.contains(":") {
       let parts = argument.split(separator: ":", omittingEmptySubsequences: false).map {
-        Double($0)
+        Self.number(String($0))
       }
       guard parts.count == 2 || parts.count == 3, let a = parts[0], let b = parts[1] else {
         return nil
@@ -26,8 +27,8 @@ struct ValueList: ExpressibleByArgument, Equatable {
       values = list
       isList = true
     } else {
-      let parsed = argument.split(separator: ",").map {
-        Double($0.trimmingCharacters(in: .whitespaces))
+      let parsed = argument.split(separator: ",", omittingEmptySubsequences: false).map {
+        Self.number($0.trimmingCharacters(in: .whitespaces))
       }
       guard !parsed.isEmpty, parsed.allSatisfy({ $0 != nil }) else { return nil }
       values = parsed.compactMap { $0 }
@@ -37,8 +38,16 @@ struct ValueList: ExpressibleByArgument, Equatable {
 
   static var defaultValueDescription: String { "LIST or A:B[:STEP]" }
 
+  /// A finite decimal number, or nil (`nan`, `inf`, hexadecimal floats and empty text, which
+  /// `Double(_:)` would take or trap on later, are not numbers here).
+  private static func number(_ text: String) -> Double? {
+    DecimalText.double(text).flatMap { $0.isFinite ? $0 : nil }
+  }
+
   /// A value as a user would type it: whole numbers without a decimal point.
-  static func text(_ v: Double) -> String { v == v.rounded() ? String(Int(v)) : String(v) }
+  static func text(_ v: Double) -> String {
+    v == v.rounded() && abs(v) < 1e15 ? String(Int(v)) : String(v)
+  }
 
   /// Memory sizes: whole numbers ≥ 0, with 0 (the no-replay reference) first when missing.
   /// - Throws: `CommandError` naming `flag` otherwise.
