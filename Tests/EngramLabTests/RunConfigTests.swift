@@ -213,4 +213,21 @@ struct RunConfigTests {
     #expect(config.effectiveLearningRate == 0.001)
   }
 
+
+  @Test("a quoted '' is text, never YAML's null: every key refuses it; empty list parts too")
+  func emptyValues() throws {
+    for key in RunConfig.keys {
+      var config = RunConfig()
+      #expect(throws: ConfigError.self, "\(key): ''") {
+        try config.apply(yaml: "\(key): ''\n", file: "c.yaml")
+      }
+    }
+    // A plain empty value is YAML's null: the default stays.
+    var config = RunConfig()
+    try config.apply(yaml: "lr:\nbatch: ~\n", file: "c.yaml")
+    #expect(config.lr == nil && config.batch == RunConfig().batch)
+    for (key, text) in [("groups", "0,1;;2"), ("groups", "0,1;"), ("class_order", "0,,1"), ("angles", "0,")] {
+      #expect(throws: ConfigError.self, "\(key) \(text)") { try config.set(key, text: text) }
+    }
+  }
 }

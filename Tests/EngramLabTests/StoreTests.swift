@@ -152,4 +152,24 @@ struct StoreTests {
     threaded.seed = 13
     #expect(threaded.runKey != config.runKey)
   }
+
+  @Test("another program's database whose schema is still in its -wal file is refused untouched")
+  func foreignWAL() throws {
+    let source = try storePath()
+    let queue = try DatabaseQueue(path: source)
+    try queue.writeWithoutTransaction { db in
+      _ = try String.fetchOne(db, sql: "PRAGMA journal_mode = WAL")
+      try db.execute(sql: "PRAGMA wal_autocheckpoint = 0")
+      try db.execute(sql: "CREATE TABLE notes (text TEXT); INSERT INTO notes VALUES ('mine')")
+    }
+    // Copied while the writer is open: the schema lives only in the -wal file.
+    let path = try storePath()
+    try FileManager.default.copyItem(atPath: source, toPath: path)
+    try FileManager.default.copyItem(atPath: source + "-wal", toPath: path + "-wal")
+    let before = try [path, path + "-wal"].map { try Data(contentsOf: URL(fileURLWithPath: $0)) }
+    #expect(throws: StoreError.foreign(path: path)) { try ResultsStore(path: path) }
+    let after = try [path, path + "-wal"].map { try Data(contentsOf: URL(fileURLWithPath: $0)) }
+    #expect(before == after)
+    try queue.close()
+  }
 }

@@ -63,4 +63,17 @@ struct SweepDefinitionTests {
       #expect("\(error)".contains(message), "\(error)")
     }
   }
+
+  @Test("list entries that give the same settings are refused, naming the entries")
+  func repeatedVariants() throws {
+    for list in ["  - {momentum: 0.5}\n  - {momentum: 0.5}\n", "  - {}\n  - {momentum: 0.9}\n"] {
+      do {
+        _ = try parse("name: r\nlist:\n" + list)
+        Issue.record("repeated variants accepted: \(list)")
+      } catch let error as ConfigError {
+        #expect("\(error)".contains("entries 1 and 2 give the same settings"), "\(error)")
+      }
+    }
+    #expect(try parse("name: r\nlist:\n  - {momentum: 0.5}\n  - {momentum: 0.8}\n").runs.count == 2)
+  }
 }
