@@ -495,12 +495,21 @@ extension ResultsStore {
     decoder.dateDecodingStrategy = .deferredToDate
     decoder.nonConformingFloatDecodingStrategy = .convertFromString(
       positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
+    let record: RunRecord
     do {
-      return try decoder.decode(RunRecord.self, from: Data(json.utf8))
+      record = try decoder.decode(RunRecord.self, from: Data(json.utf8))
     } catch {
       throw StoreError.damagedRecord(
         path: path, what: what, reason: decodingProblem(error), fix: fix)
     }
+    // Engram writes each key once; a second one (a hand edit, a bad merge) would win silently.
+    if let duplicate = JSONDuplicateKeys.first(in: json.utf8) {
+      throw StoreError.damagedRecord(
+        path: path, what: what,
+        reason: "\(duplicate.path) is given twice (lines \(duplicate.firstLine) and \(duplicate.line))",
+        fix: fix)
+    }
+    return record
   }
 
   /// A run record as JSON text (result files, exports).

@@ -86,6 +86,11 @@ public struct SweepFolder: Sendable {
       throw ConfigError.unreadable(
         file: url.path, reason: "not a sweep folder (no readable sweep.json)")
     }
+    if let duplicate = JSONDuplicateKeys.first(in: data) {
+      throw ConfigError.unreadable(
+        file: manifestURL.path,
+        reason: "gives \(duplicate.path) twice (lines \(duplicate.firstLine) and \(duplicate.line)); the sweep's manifest was edited — restore it")
+    }
     return manifest
   }
 
