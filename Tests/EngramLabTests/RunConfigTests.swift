@@ -222,8 +222,10 @@ struct RunConfigTests {
         try config.apply(yaml: "\(key): ''\n", file: "c.yaml")
       }
     }
-    // A plain empty value is YAML's null: the default stays.
+    // A plain empty value is YAML's null: the default stays; so does a `---`-only file.
     var config = RunConfig()
+    try config.apply(yaml: "---\n", file: "c.yaml")
+    try config.apply(yaml: "--- # nothing here\n...\n", file: "c.yaml")
     try config.apply(yaml: "lr:\nbatch: ~\n", file: "c.yaml")
     #expect(config.lr == nil && config.batch == RunConfig().batch)
     for (key, text) in [("groups", "0,1;;2"), ("groups", "0,1;"), ("class_order", "0,,1"), ("angles", "0,")] {

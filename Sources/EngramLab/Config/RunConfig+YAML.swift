@@ -36,7 +36,8 @@ extension RunConfig {
     } catch {
       throw ConfigError.unreadable(file: file, reason: "is not valid YAML (\(error))")
     }
-    guard let root else { return }
+    // An empty file and a `---`-only document (a null node) both mean "the defaults".
+    guard let root, !YAMLScalar.isNull(root) else { return }
     try apply(node: root, file: file)
   }
 
