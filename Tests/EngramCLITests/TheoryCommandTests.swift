@@ -58,7 +58,7 @@ struct TheoryCommandTests {
     #expect(
       bad.status == 1
         && bad.stderr
-          == "error: order[1]: task index 2 does not exist; indices are 0-based and below 2\n"
+          == "error: --order 0,2: order[1]: task index 2 does not exist; indices are 0-based and below 2\n"
     )
   }
 

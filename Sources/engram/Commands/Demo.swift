@@ -51,7 +51,7 @@ struct Demo: ParsableCommand {
       try OutputFile.check(
         URL(fileURLWithPath: out), marker: Report.marker, force: force, store: store, flag: "--out")
       // A dataset the runs cannot read is refused before the store holds anything of the demo.
-      if let dataset { _ = try DatasetResolver.load(dataset, seed: 0) }
+      let examples = try dataset.map { try DatasetResolver.load($0, seed: 0).train.count }
       let results = try ResultsStore(path: store)
       BLASThreads.set(1)
       let tour = try TheoryTour(draws: draws, seed: 0).render()
@@ -81,7 +81,16 @@ struct Demo: ParsableCommand {
           return config
         }
       }
-      let sizes = try [20, 100, 500, 2000].flatMap { memory in
+      // A memory larger than the training set cannot be filled: such sizes are left out.
+      let (memories, tooLarge) = [20, 100, 500, 2000].reduce(into: ([Int](), [Int]())) {
+        if $1 <= examples ?? .max { $0.0.append($1) } else { $0.1.append($1) }
+      }
+      if !tooLarge.isEmpty {
+        print(
+          "memory \(tooLarge.map(String.init).joined(separator: ", ")) left out: \(dataset) has \(examples ?? 0) training examples"
+        )
+      }
+      let sizes = try memories.flatMap { memory in
         try (0..<seeds).map { seed -> RunConfig in
           var config = base
           config.strategy = try StrategySelection(parsing: "replay")
