@@ -13,6 +13,7 @@ let package = Package(
     .library(name: "EngramContinual", targets: ["EngramContinual"]),
     .library(name: "EngramLab", targets: ["EngramLab"]),
     .library(name: "EngramTheory", targets: ["EngramTheory"]),
+    .library(name: "EngramTensorBoard", targets: ["EngramTensorBoard"]),
     .executable(name: "engram", targets: ["engram"]),
   ],
   dependencies: [
@@ -21,6 +22,7 @@ let package = Package(
     .package(url: "https://github.com/jpsim/Yams", from: "5.0.0"),
     .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
     .package(url: "https://github.com/swiftlang/swift-docc-plugin", from: "1.4.0"),
+    .package(url: "https://github.com/apple/swift-protobuf", from: "1.39.0"),
   ],
   targets: [
     // OpenBLAS (CBLAS) + LAPACKE from Debian on Linux; Accelerate on Apple platforms.
@@ -59,11 +61,19 @@ let package = Package(
         "EngramContinual", "EngramNN", "EngramData", "EngramIO", "EngramTheory", "EngramRandom",
         "EngramSpelling", "Yams", .product(name: "GRDB", package: "GRDB.swift"),
       ]),
+    // TensorBoard event files: a consumer of the lab, like the CLI, so that the lab (and the
+    // fuzz targets built on it) do not carry protobuf. Generated code: scripts/generate-protos.
+    .target(
+      name: "EngramTensorBoard",
+      dependencies: [
+        "EngramLab", "EngramContinual", "EngramIO",
+        .product(name: "SwiftProtobuf", package: "swift-protobuf"),
+      ]),
     .executableTarget(
       name: "engram",
       dependencies: [
         "CProcess", "EngramTheory", "EngramContinual", "EngramNN", "EngramData", "EngramIO",
-        "EngramLab",
+        "EngramLab", "EngramTensorBoard",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ]
     ),
@@ -87,6 +97,9 @@ let package = Package(
         "EngramLab", "EngramContinual", "EngramData", "EngramLinalg", "EngramRandom",
         "EngramTheory", "EngramTestSupport", .product(name: "GRDB", package: "GRDB.swift"),
       ]),
+    .testTarget(
+      name: "EngramTensorBoardTests",
+      dependencies: ["EngramTensorBoard", "EngramLab", "EngramContinual"]),
     .testTarget(
       name: "EngramCLITests",
       dependencies: [

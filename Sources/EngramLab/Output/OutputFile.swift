@@ -9,6 +9,12 @@ public struct OutputFileError: Error, Equatable, Sendable, CustomStringConvertib
   public let reason: String
 
   public var description: String { "\(path): \(reason)" }
+
+  /// An error for `path`, saying why and what to do.
+  public init(path: String, reason: String) {
+    self.path = path
+    self.reason = reason
+  }
 }
 
 /// The rule for every file Engram writes where a user pointed it: never the results store

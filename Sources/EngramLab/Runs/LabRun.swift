@@ -19,6 +19,8 @@ public struct RunOptions: Sendable {
   public var sweepIndex: Int?
   /// Set when a signal asks the run to stop (nil: signals are not watched).
   public var stop: StopRequest?
+  /// Follows the run as it trains (e.g. writes TensorBoard events).
+  public var listener: (any RunListener)?
 
   /// Options.
   public init(
@@ -222,13 +224,19 @@ public enum LabRun {
       if let idFile, let id, let uid = record.uid {
         try writeAtomically("\(id) \(uid)\n", to: idFile)
       }
+      options.listener?.runStarted(id: id, uid: record.uid ?? "", label: record.label)
+      let listener = options.listener
       let result = try experiment.run(
-        observer: observer, checkpointing: checkpointing, stop: options.stop)
+        observer: { event in
+          observer(event)
+          listener?.observe(event)
+        }, checkpointing: checkpointing, stop: options.stop)
       record.status = .complete
       record.result = result
       record.finishedAt = Date()
       let metrics = RunMetrics(result)
       try finish(record, metrics: metrics, id: id, store: store, folder: options.checkpointDirectory)
+      options.listener?.runEnded(record)
       return RunOutcome(id: id, record: record, result: result, metrics: metrics)
     } catch {
       let stopped = (error as? InterruptedExperiment)?.underlying is ExperimentStopped
@@ -242,6 +250,7 @@ public enum LabRun {
       try finish(
         record, metrics: record.result.map(RunMetrics.init), id: id, store: store,
         folder: options.checkpointDirectory)
+      options.listener?.runEnded(record)
       throw FailedRun(underlying: error, record: record, id: id)
     }
   }

@@ -3,6 +3,7 @@ import EngramContinual
 import EngramData
 import EngramLab
 import EngramLinalg
+import EngramTensorBoard
 import Foundation
 
 /// `engram run`: a continual-learning run from a YAML config and/or flags.
@@ -44,6 +45,12 @@ struct Run: ParsableCommand {
   @Option(help: "Continue the run saved in this checkpoint folder (its settings are reused).")
   var resume: String?
 
+  @Option(
+    help:
+      "Also write TensorBoard event files here: one sub-folder per run (ID-STRATEGY), updated while it trains."
+  )
+  var tensorboard: String?
+
   @Option(parsing: .unconditional, help: .hidden) var sweepId: Int64?
   @Option(parsing: .unconditional, help: .hidden) var sweepIndex: Int?
 
@@ -59,6 +66,15 @@ struct Run: ParsableCommand {
         storePath: storage.path,
         checkpointDirectory: checkpointDir.map { URL(fileURLWithPath: $0) },
         checkpointEvery: checkpointEvery, sweepID: sweepId, sweepIndex: sweepIndex)
+      let board = try tensorboard.map { try TensorBoardListener(root: URL(fileURLWithPath: $0)) }
+      options.listener = board
+      defer {
+        // The run's results are in the store whatever happened to its TensorBoard copy.
+        if let failure = board?.failure {
+          FileHandle.standardError.write(
+            Data("warning: TensorBoard output stopped: \(failure)\n".utf8))
+        }
+      }
       let stop = StopRequest()
       options.stop = stop
       SignalWatch.install(stop)
@@ -121,6 +137,9 @@ struct Run: ParsableCommand {
         print(RunReport.table(outcome.result, metrics: outcome.metrics, config: resolved))
         if let id = outcome.id {
           print("\nstored as run \(id) in \(options.storePath ?? "")")
+        }
+        if let folder = board?.folder, board?.failure == nil {
+          print("TensorBoard: \(folder.path) (tensorboard --logdir \(board?.root.path ?? ""))")
         }
       }
     }

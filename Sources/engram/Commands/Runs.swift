@@ -1,6 +1,7 @@
 import ArgumentParser
 import EngramContinual
 import EngramLab
+import EngramTensorBoard
 import Foundation
 
 /// `engram runs`: what the results store holds.
@@ -213,26 +214,71 @@ struct RunsShow: ParsableCommand {
 struct RunsExport: ParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "export",
-    abstract: "Write the store as tidy CSV tables (runs, metrics, accuracies, curves, …).",
+    abstract:
+      "Write the store as tidy CSV tables (runs, metrics, accuracies, curves, …) or as TensorBoard event files.",
     discussion: """
-      runs.csv has one row per run with every metric and configuration key as a column \
-      (config_*); metrics.csv, accuracies.csv, task_results.csv, curves.csv, \
+      --csv DIR: runs.csv has one row per run with every metric and configuration key as a \
+      column (config_*); metrics.csv, accuracies.csv, task_results.csv, curves.csv, \
       theory_points.csv and sweeps.csv have one observation per row, joined on run_id. \
       pandas: pd.read_csv("DIR/accuracies.csv").merge(pd.read_csv("DIR/runs.csv"), on="run_id").
+      --tensorboard DIR [IDS…]: one sub-folder per network run (ID-STRATEGY; default every \
+      stored network run) with scalars accuracy/task_N, accuracy/average, loss/task_mean, \
+      metrics/NAME and the accuracy matrix and settings as text; tensorboard --logdir DIR \
+      shows them. A sub-folder that holds another run's files is never written into.
       """)
 
   @OptionGroup var storeOption: StoreOption
 
   @Option(help: "The folder to write the CSV files into.")
-  var csv: String
+  var csv: String?
 
-  @Flag(help: "Replace files in the folder even when Engram did not write them.")
+  @Option(help: "The folder to write TensorBoard event files into (one sub-folder per run).")
+  var tensorboard: String?
+
+  @Flag(help: "Replace files in the CSV folder even when Engram did not write them.")
   var force = false
+
+  @Argument(
+    parsing: .allUnrecognized,
+    help: ArgumentHelp("Runs to write as TensorBoard files (default: every network run).", valueName: "id"))
+  var ids: [String] = []
+
+  func validate() throws {
+    guard csv != nil || tensorboard != nil else {
+      throw ValidationError("give --csv DIR or --tensorboard DIR (or both)")
+    }
+    if tensorboard == nil, !ids.isEmpty {
+      throw ValidationError("run ids choose what --tensorboard writes; --csv writes the whole store")
+    }
+    _ = try IDArguments.many(ids, what: "run")
+  }
 
   func run() throws {
     try reportingErrors {
-      let written = try storeOption.open().exportCSV(to: URL(fileURLWithPath: csv), force: force)
-      for (file, rows) in written { print("\(csv)/\(file): \(rows) rows") }
+      let store = try storeOption.open()
+      if let csv {
+        let written = try store.exportCSV(to: URL(fileURLWithPath: csv), force: force)
+        for (file, rows) in written { print("\(csv)/\(file): \(rows) rows") }
+      }
+      if let tensorboard {
+        let root = URL(fileURLWithPath: tensorboard)
+        try TensorBoardRun.checkRoot(root)
+        let chosen = try IDArguments.many(ids, what: "run")
+        let runs =
+          chosen.isEmpty
+          ? try store.summaries().filter { $0.kind == .network }.map(\.id) : chosen
+        for id in runs {
+          let record = try store.record(id: id)
+          guard record.kind == .network else {
+            throw CommandError(
+              message: "run \(id) is a \(record.kind.rawValue) run; TensorBoard files are written for network runs")
+          }
+          let folder = try TensorBoardRun.export(record, id: id, root: root)
+          print("run \(id): \(folder.path)")
+        }
+        if runs.isEmpty { print("no network runs in \(storeOption.store)") }
+        print("view with: tensorboard --logdir \(root.path)")
+      }
     }
   }
 }

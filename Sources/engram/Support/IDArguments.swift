@@ -15,6 +15,18 @@ enum IDArguments {
     return id
   }
 
+  /// Every id in `values` (none is fine), each read as by `optional`.
+  /// - Throws: `ValidationError` naming the first bad value or a repeated id.
+  static func many(_ values: [String], what: String) throws -> [Int64] {
+    var ids: [Int64] = []
+    for value in values {
+      guard let id = try optional([value], what: what) else { continue }
+      guard !ids.contains(id) else { throw ValidationError("\(what) \(id) is given twice") }
+      ids.append(id)
+    }
+    return ids
+  }
+
   /// The id in `values`, or nil when none is given.
   /// - Throws: `ValidationError` naming the value: not a whole number from 1, an unknown
   ///   option, or more than one id.
