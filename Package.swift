@@ -23,6 +23,7 @@ let package = Package(
     .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
     .package(url: "https://github.com/swiftlang/swift-docc-plugin", from: "1.4.0"),
     .package(url: "https://github.com/apple/swift-protobuf", from: "1.39.0"),
+    .package(url: "https://github.com/swhitty/FlyingFox", from: "0.27.1"),
   ],
   targets: [
     // OpenBLAS (CBLAS) + LAPACKE from Debian on Linux; Accelerate on Apple platforms.
@@ -69,11 +70,18 @@ let package = Package(
         "EngramLab", "EngramContinual", "EngramIO",
         .product(name: "SwiftProtobuf", package: "swift-protobuf"),
       ]),
+    // `engram serve`: the store's pages over HTTP, read-only; also above the lab.
+    .target(
+      name: "EngramServe",
+      dependencies: [
+        "EngramLab", .product(name: "FlyingFox", package: "FlyingFox"),
+        .product(name: "FlyingSocks", package: "FlyingFox"),
+      ]),
     .executableTarget(
       name: "engram",
       dependencies: [
         "CProcess", "EngramTheory", "EngramContinual", "EngramNN", "EngramData", "EngramIO",
-        "EngramLab", "EngramTensorBoard",
+        "EngramLab", "EngramTensorBoard", "EngramServe",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ]
     ),
@@ -100,6 +108,9 @@ let package = Package(
     .testTarget(
       name: "EngramTensorBoardTests",
       dependencies: ["EngramTensorBoard", "EngramLab", "EngramContinual"]),
+    .testTarget(
+      name: "EngramServeTests",
+      dependencies: ["EngramServe", "EngramLab", "EngramContinual"]),
     .testTarget(
       name: "EngramCLITests",
       dependencies: [

@@ -10,9 +10,14 @@ public enum Report {
     public let title: String
     /// Its HTML.
     public let html: String
+
+    /// A section titled `title` holding `html`.
+    public init(title: String, html: String) {
+      self.title = title
+      self.html = html
+    }
   }
 
-  /// A whole page from sections.
   /// The generator tag every report page carries: how an output check knows a report file is
   /// Engram's to replace.
   public static let marker = #"<meta name="generator" content="engram report">"#
@@ -20,7 +25,14 @@ public enum Report {
   /// The attribute every chart Engram draws carries (so a figure file is known as Engram's).
   public static let figureMarker = "data-generator=\"engram\""
 
-  public static func page(title: String, sections: [Section], store: String) -> String {
+  /// Text made safe for HTML (element content and quoted attribute values).
+  public static func escape(_ text: String) -> String { SVGChart.escape(text) }
+
+  /// A whole page from sections; `refreshSeconds` makes the browser reload it (live pages of
+  /// `engram serve`; no script needed).
+  public static func page(
+    title: String, sections: [Section], store: String, refreshSeconds: Int? = nil
+  ) -> String {
     let generated = ISO8601DateFormatter().string(from: Date())
     let toc = sections.enumerated().map {
       "<li><a href=\"#s\($0.offset)\">\(SVGChart.escape($0.element.title))</a></li>"
@@ -32,6 +44,7 @@ public enum Report {
       <!DOCTYPE html>
       <html lang="en"><head><meta charset="utf-8">
       \(marker)
+      \(refreshSeconds.map { "<meta http-equiv=\"refresh\" content=\"\($0)\">" } ?? "")
       <meta name="viewport" content="width=device-width, initial-scale=1">
       <title>\(SVGChart.escape(title))</title>
       <style>

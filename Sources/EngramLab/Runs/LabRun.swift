@@ -226,10 +226,21 @@ public enum LabRun {
       }
       options.listener?.runStarted(id: id, uid: record.uid ?? "", label: record.label)
       let listener = options.listener
+      // The running row shows what was measured so far (a live dashboard reads it), written at
+      // most once a second so that frequent evaluations do not turn into store traffic.
+      var lastWrite = Date.distantPast
+      var running = record
       let result = try experiment.run(
         observer: { event in
           observer(event)
           listener?.observe(event)
+          if case .measured(let partial) = event, let store, let id,
+            Date().timeIntervalSince(lastWrite) >= 1
+          {
+            running.result = partial
+            try? store.update(id: id, with: running)
+            lastWrite = Date()
+          }
         }, checkpointing: checkpointing, stop: options.stop)
       record.status = .complete
       record.result = result

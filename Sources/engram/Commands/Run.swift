@@ -224,6 +224,8 @@ final class RunProgress {
             format: "after task %d: average accuracy on tasks seen %.4f", index + 1,
             seen.reduce(0, +) / Double(seen.count)))
       }
+    case .measured:
+      break
     }
   }
 }
