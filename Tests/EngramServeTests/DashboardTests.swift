@@ -62,6 +62,7 @@ struct DashboardTests {
     let running = dashboard.page(path: "/runs/2")
     #expect(running.status == 200 && running.html.contains("http-equiv=\"refresh\""))
     #expect(!running.html.contains("<b>bold</b>"))
+    #expect(running.html.contains("No task has finished yet"))
     for path in ["/runs/99", "/runs/0", "/runs/x", "/sweeps/5", "/studies/1", "/nothing", "/runs/1/2"] {
       #expect(dashboard.page(path: path).status == 404, "\(path)")
     }

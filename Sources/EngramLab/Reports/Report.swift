@@ -136,8 +136,11 @@ public enum Report {
     rows.append(["peak memory (MB)", format(Double(result.cost.peakMemoryBytes) / 1e6, 0)])
     rows.append(["memory buffers (bytes)", "\(result.cost.memoryBufferBytes)"])
     html += "<div class=\"figs\"><div>" + table(["metric", "value"], rows) + "</div>"
+    let running = record.status == .running
     html += figure(
-      heatmap(result.accuracyMatrix, title: "Accuracy matrix R[i][j]"),
+      result.accuracyMatrix.rows.isEmpty && running
+        ? "<p class=\"meta\">No task has finished yet: the matrix grows a row at each task's end.</p>"
+        : heatmap(result.accuracyMatrix, title: "Accuracy matrix R[i][j]", firstRows: running),
       caption:
         "Test accuracy on task j (columns) after training task i (rows). The diagonal is what each task learned; each column below it shows how much of that survives the later tasks."
     )
@@ -149,9 +152,13 @@ public enum Report {
     return Section(title: "Run \(id): \(record.label), seed \(record.seed)", html: html)
   }
 
-  static func heatmap(_ matrix: AccuracyMatrix, title: String, width: Double = 460) -> String {
+  /// R as a heatmap. Fewer rows than tasks are the last ones (Joint's single row) unless
+  /// `firstRows` (a running run, whose rows so far are the first ones).
+  static func heatmap(
+    _ matrix: AccuracyMatrix, title: String, width: Double = 460, firstRows: Bool = false
+  ) -> String {
     let n = matrix.taskCount
-    let offset = n - matrix.rows.count
+    let offset = firstRows ? 0 : n - matrix.rows.count
     return SVGChart.Heatmap(
       title: title, rowLabels: matrix.rows.indices.map { "after \($0 + 1 + offset)" },
       columnLabels: (1...max(1, n)).map { "task \($0)" },
