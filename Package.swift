@@ -110,7 +110,9 @@ let package = Package(
       dependencies: ["EngramTensorBoard", "EngramLab", "EngramContinual"]),
     .testTarget(
       name: "EngramServeTests",
-      dependencies: ["EngramServe", "EngramLab", "EngramContinual"]),
+      dependencies: [
+        "EngramServe", "EngramLab", "EngramContinual", .product(name: "GRDB", package: "GRDB.swift"),
+      ]),
     .testTarget(
       name: "EngramCLITests",
       dependencies: [

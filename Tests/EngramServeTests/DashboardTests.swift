@@ -2,6 +2,7 @@ import EngramContinual
 import EngramLab
 import EngramServe
 import Foundation
+import GRDB
 import Testing
 
 @Suite("Dashboard pages")
@@ -65,6 +66,21 @@ struct DashboardTests {
     #expect(running.html.contains("No task has finished yet"))
     for path in ["/runs/99", "/runs/0", "/runs/x", "/sweeps/5", "/studies/1", "/nothing", "/runs/1/2"] {
       #expect(dashboard.page(path: path).status == 404, "\(path)")
+    }
+  }
+
+  @Test("a writer holding the store does not stop the pages (WAL readers go on)")
+  func lockedStore() throws {
+    let store = try store()
+    let dashboard = Dashboard(store: store)
+    let writer = try DatabaseQueue(path: store.path)
+    try writer.inDatabase { db in
+      try db.execute(sql: "BEGIN IMMEDIATE")
+      try db.execute(sql: "UPDATE runs SET label = 'changing' WHERE id = 1")
+      let list = dashboard.page(path: "/")
+      #expect(list.status == 200 && list.html.contains(">replay<") && !list.html.contains("changing"))
+      #expect(dashboard.page(path: "/runs/1").status == 200)
+      try db.execute(sql: "ROLLBACK")
     }
   }
 }
