@@ -8,7 +8,7 @@ import Foundation
 /// The first line is a header when none of its feature fields is a number (always, when the
 /// label column is given by name), and data when all of them are; a first line that mixes the
 /// two is refused, since a data line with one mistyped number would otherwise vanish as a
-/// header. Feature fields are plain decimal numbers (``DecimalText``: no trailing characters,
+/// header. Feature fields are plain decimal numbers (`EngramIO.DecimalText`: no trailing characters,
 /// no hexadecimal, no `inf` or `nan`). Labels are all class indices (whole numbers from 0) or
 /// all class names (mapped to 0, 1, … in sorted order; the mapping is returned): see
 /// ``CSVLabels``. Every line must have the same number of fields.
