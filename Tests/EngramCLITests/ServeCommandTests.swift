@@ -138,3 +138,19 @@ struct ServeCommandTests {
     #expect(busy.status == 1 && busy.stderr.contains("is in use by another program"), "\(busy.stderr)")
   }
 }
+
+@Suite("Shell completions")
+struct CompletionTests {
+  @Test("engram --generate-completion-script writes bash, zsh and fish scripts for every command")
+  func completions() throws {
+    for shell in ["bash", "zsh", "fish"] {
+      let result = try CLI.run(["--generate-completion-script", shell])
+      #expect(result.status == 0, "\(shell): \(result.stderr)")
+      for command in ["serve", "run", "sweep", "theory", "tensorboard"] {
+        #expect(result.stdout.contains(command), "\(shell) completes \(command)")
+      }
+    }
+    let unknown = try CLI.run(["--generate-completion-script", "tcsh"])
+    #expect(unknown.status != 0)
+  }
+}
