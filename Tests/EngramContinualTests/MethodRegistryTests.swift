@@ -30,7 +30,10 @@ struct MethodRegistryTests {
   func sharedKeys() {
     for (key, specs) in MethodRegistry.hyperparameters {
       #expect(Set(specs.map { "\($0.spec.kind)" }).count == 1, "\(key)")
-      #expect(key.allSatisfy { $0.isLowercase || $0 == "_" }, "\(key)")
+      // snake_case: lowercase letters, digits and underscores, starting with a letter (l2_init_lambda).
+      #expect(
+        key.first?.isLowercase == true
+          && key.allSatisfy { $0.isLowercase || $0.isNumber || $0 == "_" }, "\(key)")
     }
     for method in MethodRegistry.all {
       #expect(Set(method.parameters.map(\.key)).count == method.parameters.count, "\(method.name)")

@@ -29,6 +29,8 @@ let resumableStrategies: [(String, @Sendable () -> [any Strategy])] = [
   ("derpp", { [DarkExperienceReplay(capacity: 40, alpha: 0.5, beta: 0.5)] }),
   ("er-ace", { [ERACE(capacity: 40)] }),
   ("replay+ewc", { [ExperienceReplay(capacity: 40), EWC(lambda: 10)] }),
+  ("l2-init", { [L2Init(lambda: 0.01)] }),
+  ("replay+l2-init", { [ExperienceReplay(capacity: 40), L2Init(lambda: 0.01)] }),
 ]
 
 @Suite("Checkpoints and resume")

@@ -56,6 +56,44 @@ struct StrategyFormulaTests {
       abs(value - 10.625) < 1e-5 && abs(gradient[0] - 2.5) < 1e-5 && abs(gradient[1] - 20) < 1e-4)
   }
 
+  @Test("L2 Init: reference case θ = (1, −2), θ₀ = (0.5, −1), λ = 0.01 gives gradient (0.01, −0.02)")
+  func l2InitGradient() {
+    var theta: [Float] = [1, -2]
+    var gradient: [Float] = [0, 0]
+    let lambda: Float = 0.01
+    // L2Init's anchor: θ₀ with unit weights, gradient scale 2λ (the paper's λ‖θ − θ₀‖²).
+    let anchor = ParameterAnchor(center: [0.5, -1], weights: [1, 1])
+    let sum = theta.withUnsafeMutableBufferPointer { tp in
+      gradient.withUnsafeMutableBufferPointer {
+        anchor.penalty(at: tp, gradientScale: 2 * lambda, into: $0)
+      }
+    }
+    #expect(abs(Float(sum) * lambda - 0.0125) < 1e-7)
+    #expect(abs(gradient[0] - 0.01) < 1e-7 && abs(gradient[1] + 0.02) < 1e-7)
+  }
+
+  @Test("L2 Init takes θ₀ before the first step and holds a strong pull's parameters near it")
+  func l2InitPull() throws {
+    func drift(_ strategies: [any Strategy]) throws -> Double {
+      let plan = ExperimentPlan(
+        stream: try twoTaskStream(), architecture: .mlp(hidden: [32]),
+        optimizer: .sgd(learningRate: 0.05, momentum: 0.9, weightDecay: 0),
+        trainer: TrainerConfig(batchSize: 16, epochs: 2), strategies: strategies, seed: 1)
+      let experiment = try ContinualExperiment(plan: plan)
+      let start = Array(experiment.model.parameters)
+      _ = try experiment.run()
+      if let l2 = experiment.trainer.strategies.first as? L2Init {
+        #expect(l2.initialParameters == start, "θ₀ is the initialisation")
+      }
+      return zip(experiment.model.parameters, start).reduce(0) {
+        $0 + Double(($1.0 - $1.1) * ($1.0 - $1.1))
+      }.squareRoot()
+    }
+    let free = try drift([])
+    let pulled = try drift([L2Init(lambda: 1)])
+    #expect(pulled < free / 3, "‖θ − θ₀‖: \(pulled) with L2 Init against \(free) without")
+  }
+
   @Test("online EWC keeps one anchor: F̃ ← γF̃ + F at each task end, penalty (λ/2)Σ γF̃Δ²")
   func onlineEWC() throws {
     // reference/methods.md §4.2. A Linear(8, 4) model with equal logits has p uniform over the

@@ -9,7 +9,7 @@ public enum MethodRegistry {
     GEM.descriptor, AGEM.descriptor, EWC.descriptor, EWC.online, SynapticIntelligence.descriptor,
     MAS.descriptor, LwF.descriptor, ICaRL.descriptor, GDumb.descriptor,
     DarkExperienceReplay.descriptor, DarkExperienceReplay.plusPlus, ERACE.descriptor,
-    StrongExperienceReplay.descriptor,
+    StrongExperienceReplay.descriptor, L2Init.descriptor,
   ]
 
   /// The names, in order.
