@@ -31,6 +31,8 @@ let resumableStrategies: [(String, @Sendable () -> [any Strategy])] = [
   ("replay+ewc", { [ExperienceReplay(capacity: 40), EWC(lambda: 10)] }),
   ("l2-init", { [L2Init(lambda: 0.01)] }),
   ("replay+l2-init", { [ExperienceReplay(capacity: 40), L2Init(lambda: 0.01)] }),
+  ("shrink-perturb", { [ShrinkPerturb()] }),
+  ("shrink-perturb-step", { [ShrinkPerturb(schedule: .everyStep, shrink: 1e-3, noise: 1e-3)] }),
 ]
 
 @Suite("Checkpoints and resume")

@@ -94,6 +94,44 @@ struct StrategyFormulaTests {
     #expect(pulled < free / 3, "‖θ − θ₀‖: \(pulled) with L2 Init against \(free) without")
   }
 
+  @Test("shrink and perturb: reference case θ = (1, −2), fresh (0.1, −0.2), λ_s 0.4, σ_p 0.1 → (0.41, −0.82)")
+  func shrinkPerturbCase() {
+    var theta: [Float] = [1, -2]
+    theta.withUnsafeMutableBufferPointer {
+      ShrinkPerturb.shrinkAndPerturb($0, keep: 0.4, fresh: [0.1, -0.2], add: 0.1)
+    }
+    #expect(abs(theta[0] - 0.41) < 1e-6 && abs(theta[1] + 0.82) < 1e-6)
+  }
+
+  @Test("a fresh draw uses the model's initialiser and seed and leaves the model as it was")
+  func freshParameters() throws {
+    let model = try Architecture.mlp(hidden: [16]).build(input: InputShape(features: 8), outputs: 3)
+    model.initialize(.kaimingUniform, streams: RandomStreams(seed: 5))
+    let before = Array(model.parameters)
+    let a = model.freshParameters(seed: 9)
+    #expect(Array(model.parameters) == before)
+    #expect(a == model.freshParameters(seed: 9) && a != model.freshParameters(seed: 10))
+    #expect(a != before && a.count == before.count)
+    // Same distribution as an initialisation: the first layer's weights within Kaiming's bound.
+    let bound = Float((6.0 / 8.0).squareRoot())
+    #expect(a.prefix(16 * 8).allSatisfy { abs($0) <= bound })
+  }
+
+  @Test("shrink-perturb acts when the second task begins (rows measure the trained network); per-step σ = s = 0 is naive")
+  func shrinkPerturbRuns() throws {
+    let (_, naive) = try firstTaskAccuracy([])
+    let (_, still) = try firstTaskAccuracy([ShrinkPerturb(schedule: .everyStep, shrink: 0, noise: 0)])
+    #expect(still.accuracyMatrix == naive.accuracyMatrix)
+    // λ_s = 1, σ_p = 0 changes nothing either; the boundary form's row 0 equals naive's.
+    let (_, identity) = try firstTaskAccuracy([ShrinkPerturb(shrink: 1, noise: 0)])
+    #expect(identity.accuracyMatrix == naive.accuracyMatrix)
+    let (_, shrunk) = try firstTaskAccuracy([ShrinkPerturb()])
+    #expect(shrunk.accuracyMatrix.rows[0] == naive.accuracyMatrix.rows[0])
+    // Task 2 starts from 0.4θ + 0.1θ_fresh: its training differs.
+    #expect(shrunk.taskLosses[0] == naive.taskLosses[0])
+    #expect(shrunk.taskLosses[1] != naive.taskLosses[1])
+  }
+
   @Test("online EWC keeps one anchor: F̃ ← γF̃ + F at each task end, penalty (λ/2)Σ γF̃Δ²")
   func onlineEWC() throws {
     // reference/methods.md §4.2. A Linear(8, 4) model with equal logits has p uniform over the

@@ -9,7 +9,8 @@ public enum MethodRegistry {
     GEM.descriptor, AGEM.descriptor, EWC.descriptor, EWC.online, SynapticIntelligence.descriptor,
     MAS.descriptor, LwF.descriptor, ICaRL.descriptor, GDumb.descriptor,
     DarkExperienceReplay.descriptor, DarkExperienceReplay.plusPlus, ERACE.descriptor,
-    StrongExperienceReplay.descriptor, L2Init.descriptor,
+    StrongExperienceReplay.descriptor, L2Init.descriptor, ShrinkPerturb.descriptor,
+    ShrinkPerturb.perStep,
   ]
 
   /// The names, in order.

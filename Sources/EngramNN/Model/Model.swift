@@ -82,11 +82,31 @@ public final class Model {
     return result
   }
 
+  /// The initialiser of the last `initialize` (what `freshParameters` draws with).
+  public private(set) var initializer: Initializer = .kaimingUniform
+
   /// Draws initial parameters from stream `.initialization` (and seeds dropout from `.noise`).
   public func initialize(_ initializer: Initializer = .kaimingUniform, streams: RandomStreams) {
     var weights = streams.stream(.initialization)
     var noise = streams.stream(.noise)
     network.initialize(initializer, weights: &weights, noise: &noise)
+    self.initializer = initializer
+  }
+
+  /// A fresh draw of initial parameters (the last `initialize`'s initialiser, each layer's
+  /// fan-in) from `seed`, as one flat vector; the model's parameters and dropout streams are
+  /// left as they were. Shrink and perturb mixes such a draw into a trained network.
+  public func freshParameters(seed: UInt64) -> [Float] {
+    let current = Array(parameters)
+    let dropouts = network.layers.compactMap { $0 as? Dropout }
+    let streams = dropouts.map(\.noiseState)
+    var weights = RandomStream(seed: seed)
+    var noise = RandomStream(seed: seed ^ 0x9E37_79B9_7F4A_7C15)
+    network.initialize(initializer, weights: &weights, noise: &noise)
+    let fresh = Array(parameters)
+    for i in 0..<current.count { parameters[i] = current[i] }
+    for (dropout, state) in zip(dropouts, streams) { dropout.noiseState = state }
+    return fresh
   }
 
   /// Makes room for batches of up to `batchCapacity` examples, after checking that the
