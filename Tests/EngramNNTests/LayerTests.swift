@@ -22,7 +22,10 @@ struct LayerTests {
 
   @Test(
     "activations: input gradients match finite differences away from kinks",
-    arguments: [Activation.Kind.relu, .leakyReLU(slope: 0.1), .tanh, .sigmoid])
+    arguments: [
+      Activation.Kind.relu, .leakyReLU(slope: 0.1), .tanh, .sigmoid,
+      .elephant(width: 1, steepness: 4, height: 1), .elephant(width: 0.5, steepness: 2, height: 2),
+    ])
   func activationGradients(kind: Activation.Kind) {
     var s = RandomStream(seed: 3)
     let x = randomTensor(3, 6, &s)
@@ -45,6 +48,22 @@ struct LayerTests {
     #expect(run(.leakyReLU(slope: 0.1)) == [-0.2, 0, 2])
     #expect(abs(run(.tanh)[2] - 0.9640276) < 1e-6)
     #expect(abs(run(.sigmoid)[0] - 0.11920292) < 1e-6)
+  }
+
+  @Test("Elephant (a = 1, d = 4): f(0, 0.5, 1, 2) = (1, 0.941176, 0.5, 0.058824), f' = (0, −0.442907, −1, −0.110727)")
+  func elephantValues() {
+    let x = Tensor(rows: 1, columns: 4, values: [0, 0.5, 1, 2])
+    let layer = Activation(.elephant(width: 1, steepness: 4, height: 1), width: 4)
+    layer.prepare(batchCapacity: 1)
+    let y = layer.forward(x, mode: .training)
+    for (got, want) in zip(y.array, [1, 0.941176, 0.5, 0.058824] as [Float]) {
+      #expect(abs(got - want) < 1e-6)
+    }
+    let ones = Tensor(rows: 1, columns: 4, values: [1, 1, 1, 1])
+    let dx = layer.backward(ones, input: x, output: y, inputGradient: true)?.array ?? []
+    for (got, want) in zip(dx, [0, -0.442907, -1, -0.110727] as [Float]) {
+      #expect(abs(got - want) < 1e-6)
+    }
   }
 
   @Test("conv2d: gradients of W, b and x match finite differences", arguments: [(1, 1), (2, 0)])

@@ -1,10 +1,11 @@
 import EngramRandom
 import Foundation
 
-/// An element-wise nonlinearity: ReLU, leaky ReLU, tanh or the logistic sigmoid.
+/// An element-wise nonlinearity: ReLU, leaky ReLU, tanh, the logistic sigmoid or Elephant.
 ///
-/// Backward uses the layer's output y, which determines each derivative:
+/// Backward uses the layer's output y where it determines the derivative:
 /// ReLU 1[y > 0]; leaky ReLU 1 or the slope by the sign of y; tanh 1 − y²; sigmoid y(1 − y).
+/// Elephant's derivative needs the input x.
 public final class Activation: Layer {
   /// Which nonlinearity.
   public enum Kind: Sendable, Equatable {
@@ -16,6 +17,10 @@ public final class Activation: Layer {
     case tanh
     /// 1 / (1 + e^{−x}).
     case sigmoid
+    /// Elephant (Lan & Mahmood 2023): h / (1 + |x/a|^d), a bump of height h and width a whose
+    /// gradient vanishes away from 0, so few units change for any one input (sparse,
+    /// local updates). Fixed a, d, h here (the 2025 code also learns a and h per unit).
+    case elephant(width: Float, steepness: Float, height: Float)
   }
 
   /// The nonlinearity.
@@ -37,6 +42,7 @@ public final class Activation: Layer {
     case .leakyReLU(let slope): return "leaky-relu(\(slope))"
     case .tanh: return "tanh"
     case .sigmoid: return "sigmoid"
+    case .elephant(let a, let d, let h): return "elephant(a=\(a), d=\(d), h=\(h))"
     }
   }
   public var outputWidth: Int { inputWidth }
@@ -74,6 +80,8 @@ public final class Activation: Layer {
       for i in 0..<n { out[i] = Foundation.tanh(input[i]) }
     case .sigmoid:
       for i in 0..<n { out[i] = 1 / (1 + exp(-input[i])) }
+    case .elephant(let a, let d, let h):
+      for i in 0..<n { out[i] = h / (1 + pow(abs(input[i] / a), d)) }
     }
     return y
   }
@@ -106,6 +114,15 @@ public final class Activation: Layer {
       for i in 0..<n { d[i] = g[i] * (1 - out[i] * out[i]) }
     case .sigmoid:
       for i in 0..<n { d[i] = g[i] * out[i] * (1 - out[i]) }
+    case .elephant(let a, let steepness, let h):
+      // f'(x) = −h·d·sign(x)·|x/a|^{d−1} / (a(1 + |x/a|^d)²)
+      let input = x.pointer
+      for i in 0..<n {
+        let u = abs(input[i] / a)
+        let base = 1 + pow(u, steepness)
+        let sign: Float = input[i] > 0 ? 1 : (input[i] < 0 ? -1 : 0)
+        d[i] = g[i] * (-h * steepness * sign * pow(u, steepness - 1) / (a * base * base))
+      }
     }
     return dx
   }
