@@ -10,7 +10,7 @@ import EngramRandom
 /// Engram uses the paper's λ‖θ − θ₀‖² (gradient 2λ(θ − θ₀)); the authors' code uses λ/2, so its
 /// λ is twice Engram's (reference/plasticity.md §3). Default λ = 1e-3, inside the paper's grid
 /// {1e-2 … 1e-5}. It needs no stored data, so the embeddable learner takes it too.
-public struct L2Init: StatefulStrategy {
+public struct L2Init: SingleAnchorStrategy {
   /// λ.
   public let lambda: Float
   var anchor: ParameterAnchor?
@@ -21,27 +21,13 @@ public struct L2Init: StatefulStrategy {
   }
 
   public var descriptor: MethodDescriptor { Self.descriptor }
-  public var memoryBytes: Int { 8 * (anchor?.center.count ?? 0) }
-
-  /// θ₀, once the first task has begun.
-  public var state: ParameterAnchor.State? { anchor?.state }
-
-  public mutating func restore(_ state: ParameterAnchor.State?, model: Model) throws {
-    anchor = try state.map { try ParameterAnchor($0, parameters: model.parameterCount) }
-  }
+  var lossName: String { "l2_init" }
 
   public mutating func taskWillBegin(_ task: TaskContext, model: Model) throws {
     guard anchor == nil else { return }
     anchor = ParameterAnchor(
       center: Array(model.parameters),
       weights: [Float](repeating: 1, count: model.parameterCount))
-  }
-
-  public mutating func addLoss(_ terms: inout LossTerms, batch: BatchView, model: Model) {
-    guard let anchor else { return }
-    let value = anchor.penalty(
-      at: model.parameters, gradientScale: 2 * lambda, into: terms.parameterGradient)
-    terms.record("l2_init", Float(Double(lambda) * value))
   }
 
   /// θ₀ (empty before the first task).

@@ -10,7 +10,7 @@ import EngramRandom
 /// repository's Permuted MNIST value): the paper's λ = 1 with this per-example squared-norm
 /// importance diverges at SGD lr 0.01, momentum 0.9 on Split Fashion-MNIST, since 2λΩ·lr
 /// exceeds the stability bound. See reference/methods.md §4.4 (oracle O6).
-public struct MAS: StatefulStrategy {
+public struct MAS: SingleAnchorStrategy {
   /// λ.
   public let lambda: Float
   var anchor: ParameterAnchor?
@@ -21,21 +21,7 @@ public struct MAS: StatefulStrategy {
   }
 
   public var descriptor: MethodDescriptor { Self.descriptor }
-  public var memoryBytes: Int { 8 * (anchor?.center.count ?? 0) }
-
-  /// The importance-weighted anchor, once a task has ended.
-  public var state: ParameterAnchor.State? { anchor?.state }
-
-  public mutating func restore(_ state: ParameterAnchor.State?, model: Model) throws {
-    anchor = try state.map { try ParameterAnchor($0, parameters: model.parameterCount) }
-  }
-
-  public mutating func addLoss(_ terms: inout LossTerms, batch: BatchView, model: Model) {
-    guard let anchor else { return }
-    let value = anchor.penalty(
-      at: model.parameters, gradientScale: 2 * lambda, into: terms.parameterGradient)
-    terms.record("mas", Float(Double(lambda) * value))
-  }
+  var lossName: String { "mas" }
 
   public mutating func taskDidEnd(_ task: TaskContext, model: Model, rng: inout RandomStream) throws
   {

@@ -105,3 +105,32 @@ enum Importance {
     return sum.map { $0 / n }
   }
 }
+
+/// A strategy whose whole state is one quadratic anchor (MAS, L2 Init): the anchor is its
+/// checkpoint state and its memory, and its penalty λ·Σ wᵢ(θᵢ − θ*ᵢ)² is the loss term it adds.
+protocol SingleAnchorStrategy: StatefulStrategy where State == ParameterAnchor.State? {
+  /// The anchor, once there is one.
+  var anchor: ParameterAnchor? { get set }
+  /// λ.
+  var lambda: Float { get }
+  /// The name of the loss term (`mas`, `l2_init`).
+  var lossName: String { get }
+}
+
+extension SingleAnchorStrategy {
+  public var memoryBytes: Int { 8 * (anchor?.center.count ?? 0) }
+
+  /// The anchor as checkpoint state (nil before there is one).
+  public var state: ParameterAnchor.State? { anchor?.state }
+
+  public mutating func restore(_ state: ParameterAnchor.State?, model: Model) throws {
+    anchor = try state.map { try ParameterAnchor($0, parameters: model.parameterCount) }
+  }
+
+  public mutating func addLoss(_ terms: inout LossTerms, batch: BatchView, model: Model) {
+    guard let anchor else { return }
+    let value = anchor.penalty(
+      at: model.parameters, gradientScale: 2 * lambda, into: terms.parameterGradient)
+    terms.record(lossName, Float(Double(lambda) * value))
+  }
+}
