@@ -138,12 +138,12 @@ public final class TensorBoardRun {
 
   /// A run's settings (its stored JSON object) as a Markdown table of key and value.
   static func markdown(config json: String) -> String {
-    guard let object = try? JSONSerialization.jsonObject(with: Data(json.utf8)) as? [String: Any]
-    else { return "`" + abbreviated(json, limit: 2000) + "`" }
+    // The same flat values as the report's settings table.
+    let flat = ResultsStore.flatConfig(json)
+    guard !flat.isEmpty else { return "`" + abbreviated(json, limit: 2000) + "`" }
     var lines = ["| setting | value |", "|---|---|"]
-    for key in object.keys.sorted() {
-      let value = object[key].map { "\($0)" } ?? ""
-      let cell = abbreviated(value, limit: 200).replacingOccurrences(of: "|", with: "\\|")
+    for key in flat.keys.sorted() {
+      let cell = abbreviated(flat[key] ?? "", limit: 200).replacingOccurrences(of: "|", with: "\\|")
         .replacingOccurrences(of: "\n", with: " ")
       lines.append("| \(key) | \(cell) |")
     }

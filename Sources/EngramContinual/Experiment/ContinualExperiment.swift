@@ -127,8 +127,9 @@ public enum ExperimentEvent {
   /// A task finished; its row of the accuracy matrix (nil for Joint before the end).
   case taskFinished(index: Int, accuracies: [Double]?)
   /// What the run has measured so far, after each new curve point and matrix row (for live
-  /// views: the lab writes it into the running run's store row).
-  case measured(ExperimentResult)
+  /// views: the lab writes it into the running run's store row). A closure, so that the copy
+  /// of the curves is made only by an observer that reads it, not at every evaluation.
+  case measured(() -> ExperimentResult)
 }
 
 /// Runs a plan: trains task after task, evaluates, and measures.
@@ -196,7 +197,7 @@ public final class ContinualExperiment {
           observer(.taskFinished(index: t, accuracies: nil))
         } else {
           observer(.taskFinished(index: t, accuracies: try run.evaluateRow(after: t)))
-          observer(.measured(run.result(references: nil)))
+          observer(.measured { run.result(references: nil) })
         }
         try run.save(nextTask: t + 1, inTask: nil)
       }
@@ -280,7 +281,7 @@ final class ExperimentRun {
         observer(.step(report))
         if let every = plan.evaluateEvery, report.iteration % every == 0 {
           evaluateCurves(upTo: t)
-          observer(.measured(result(references: nil)))
+          observer(.measured { self.result(references: nil) })
         }
         if let every = checkpointing?.every, report.iteration % every == 0 {
           try save(nextTask: t, inTask: trainer.progress)

@@ -237,7 +237,7 @@ public enum LabRun {
           if case .measured(let partial) = event, let store, let id,
             Date().timeIntervalSince(lastWrite) >= 1
           {
-            running.result = partial
+            running.result = partial()
             try? store.update(id: id, with: running)
             lastWrite = Date()
           }

@@ -143,8 +143,9 @@ extension ResultsStore {
     }
   }
 
-  /// A configuration's JSON as flat text values (lists joined by spaces).
-  static func flatConfig(_ json: String) -> [String: String] {
+  /// A configuration's JSON as flat text values (lists joined by spaces): what reports, exports
+  /// and TensorBoard's settings table show.
+  public static func flatConfig(_ json: String) -> [String: String] {
     guard
       case .object(let object)? = try? JSONDecoder().decode(JSONValue.self, from: Data(json.utf8))
     else { return [:] }
