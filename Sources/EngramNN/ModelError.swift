@@ -4,6 +4,8 @@ public enum ModelError: Error, Equatable, Sendable, CustomStringConvertible {
   case unknownArchitecture(String)
   /// An architecture string with a bad parameter.
   case invalidArchitecture(String, problem: String)
+  /// An activation name that cannot be parsed.
+  case invalidActivation(String, problem: String)
   /// A convolutional architecture asked of data that are not images.
   case needsImages(String)
   /// A checkpoint that cannot be read.
@@ -27,6 +29,8 @@ public enum ModelError: Error, Equatable, Sendable, CustomStringConvertible {
       return "unknown architecture '\(name)'; use one of \(Self.knownArchitectures)"
     case .invalidArchitecture(let name, let problem):
       return "architecture '\(name)': \(problem); e.g. mlp:400,400 or cnn:32,64,128"
+    case .invalidActivation(let name, let problem):
+      return "activation '\(name)': \(problem)"
     case .needsImages(let name):
       return
         "architecture '\(name)' needs image data (height × width); this dataset has plain features — use an mlp"

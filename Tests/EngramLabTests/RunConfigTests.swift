@@ -233,3 +233,25 @@ struct RunConfigTests {
     }
   }
 }
+
+@Suite("Run configuration: activation")
+struct RunConfigActivationTests {
+  @Test("activation is a key in YAML and on the command line, and reaches the plan's model")
+  func activationKey() throws {
+    var config = RunConfig()
+    try config.apply(yaml: "activation: elephant\nmodel: mlp:16\n", file: "c.yaml")
+    #expect(config.activation == .elephantDefault)
+    #expect(throws: ConfigError.self) {
+      try config.apply(yaml: "activation: swish\n", file: "c.yaml")
+    }
+    var random = RandomStream(seed: 3)
+    let data = TrainTestData(
+      train: try SyntheticData.images(
+        classes: 4, examplesPerClass: 6, side: 8, name: "own", using: &random),
+      test: try SyntheticData.images(
+        classes: 4, examplesPerClass: 2, side: 8, name: "own", using: &random))
+    config.tasks = 2
+    let plan = try config.makePlan(data: data)
+    #expect(try plan.buildModel().hiddenActivation == .elephantDefault)
+  }
+}

@@ -9,6 +9,8 @@ public struct ExperimentPlan {
   public var stream: TaskStream
   /// The network.
   public var architecture: Architecture
+  /// The nonlinearity after each hidden layer.
+  public var activation: Activation.Kind = .relu
   /// How parameters start.
   public var initializer: Initializer = .kaimingUniform
   /// The optimiser.
@@ -41,6 +43,14 @@ public struct ExperimentPlan {
     self.evaluateEvery = evaluateEvery
     self.computeReferences = computeReferences
     self.seed = seed
+  }
+}
+
+extension ExperimentPlan {
+  /// A new model of the plan's architecture and activation for its stream (parameters zero).
+  /// - Throws: `ModelError` when the architecture does not fit the stream.
+  public func buildModel() throws -> Model {
+    try architecture.build(input: stream.input, outputs: stream.outputCount, activation: activation)
   }
 }
 
@@ -157,7 +167,7 @@ public final class ContinualExperiment {
     }
     self.plan = plan
     streams = RandomStreams(seed: plan.seed)
-    model = try plan.architecture.build(input: plan.stream.input, outputs: plan.stream.outputCount)
+    model = try plan.buildModel()
     model.initialize(plan.initializer, streams: streams)
     trainer = try Trainer(
       model: model, optimizer: plan.optimizer.make(), config: plan.trainer, stream: plan.stream,
@@ -210,8 +220,7 @@ public final class ContinualExperiment {
   /// a*_i: a fresh model, same initialisation, trained on task i alone with the same settings.
   func referenceAccuracies() throws -> [Double] {
     try plan.stream.tasks.indices.map { i in
-      let model = try plan.architecture.build(
-        input: plan.stream.input, outputs: plan.stream.outputCount)
+      let model = try plan.buildModel()
       model.initialize(plan.initializer, streams: streams)
       let trainer = try Trainer(
         model: model, optimizer: plan.optimizer.make(), config: plan.trainer, stream: plan.stream,

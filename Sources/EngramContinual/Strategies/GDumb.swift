@@ -73,7 +73,8 @@ public struct GDumb: StatefulStrategy {
   ) throws -> (any Predictor)? {
     let memory = slots.keys.sorted().compactMap { slots[$0] }
     guard !memory.isEmpty else { return nil }
-    let fresh = try model.architecture.build(input: stream.input, outputs: model.outputWidth)
+    let fresh = try model.architecture.build(
+      input: stream.input, outputs: model.outputWidth, activation: model.hiddenActivation)
     let streams = RandomStreams(seed: seed)
     fresh.initialize(streams: streams)
     fresh.shareMeter(with: model)

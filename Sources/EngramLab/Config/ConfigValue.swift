@@ -58,6 +58,8 @@ public enum ConfigKind: Sendable, Equatable {
   case methods
   /// A network architecture (`Architecture(parsing:)`).
   case architecture
+  /// A hidden activation (`Activation.Kind(parsing:)`).
+  case activation
   case ints
   case doubles
   case groups
@@ -74,6 +76,7 @@ public enum ConfigKind: Sendable, Equatable {
     case .methods:
       return "one of \(MethodRegistry.names.joined(separator: ", ")), or several joined by +"
     case .architecture: return "mlp:W1,W2,… (e.g. mlp:400,400), linear, cnn or cnn:C1,C2,H"
+    case .activation: return "relu, elephant or elephant:WIDTH,STEEPNESS,HEIGHT"
     case .ints: return "a list of whole numbers (e.g. 0,1,2)"
     case .doubles: return "a list of numbers (e.g. 0,45,90)"
     case .groups: return "class groups (e.g. 0,1;2,3 or [[0,1],[2,3]])"
@@ -104,7 +107,7 @@ public enum ConfigKind: Sendable, Equatable {
     case .choice(let values):
       guard values.contains(trimmed) else { throw fail }
       return .string(trimmed)
-    case .methods, .architecture:
+    case .methods, .architecture, .activation:
       return try check(.string(trimmed), key: key, text: text)
     case .ints:
       let parts = trimmed.split(separator: ",", omittingEmptySubsequences: false).map { Int($0.trimmingCharacters(in: .whitespaces)) }
@@ -155,6 +158,12 @@ public enum ConfigKind: Sendable, Equatable {
     case (.choice(let values), .string(let v)):
       guard values.contains(v) else { throw fail }
       return value
+    case (.activation, .string(let v)):
+      do {
+        return .string(try Activation.Kind(parsing: v).name)
+      } catch {
+        throw ConfigError.invalidValue(key: key, value: v, expected: "\(error)")
+      }
     case (.architecture, .string(let v)):
       do {
         return .string(try Architecture(parsing: v).description)

@@ -64,6 +64,15 @@ extension RunConfig {
       set: { config, value in
         if case .string(let v) = value, let a = try? Architecture(parsing: v) { config.model = a }
       }),
+    makeField(
+      "activation", .activation,
+      "Hidden nonlinearity: relu, or elephant (h/(1 + |x/a|^d), a 1, d 4, h 1; elephant:A,D,H)",
+      get: { .string($0.activation.name) },
+      set: { config, value in
+        if case .string(let v) = value, let a = try? Activation.Kind(parsing: v) {
+          config.activation = a
+        }
+      }),
     enumField(
       "initializer", \.initializer, "kaiming-uniform (PyTorch's default) or xavier-uniform"),
     enumField("optimizer", \.optimizer, "sgd or adam"),

@@ -86,6 +86,7 @@ extension RunConfig {
       strategies: try strategy.make(try methodSettings(for: stream)),
       evaluateEvery: evalEvery, computeReferences: fwt, seed: seed)
     plan.initializer = initializer
+    plan.activation = activation
     plan.evaluationSubset = evalSubset
     return plan
   }

@@ -88,7 +88,7 @@ extension RunConfig {
     case .double:
       guard let v = YAMLScalar.double(node) else { throw fail }
       return try kind.check(.double(v), key: key)
-    case .string, .choice, .methods, .architecture:
+    case .string, .choice, .methods, .architecture, .activation:
       guard case .scalar = node, let v = node.string else { throw fail }
       return try kind.check(.string(v), key: key)
     case .ints:

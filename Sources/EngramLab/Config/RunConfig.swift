@@ -26,6 +26,7 @@ public struct RunConfig: Equatable, Sendable {
   public var preprocess: Preprocessing = .standardize
   // The network and its training.
   public var model: Architecture = .mlp(hidden: [400, 400])
+  public var activation: Activation.Kind = .relu
   public var initializer: Initializer = .kaimingUniform
   public var optimizer: OptimizerKind = .sgd
   public var lr: Float? = nil

@@ -2,6 +2,7 @@ extension Model {
   /// Adds this model's parameters (and, if given, an optimiser's state) to a checkpoint.
   public func save(into checkpoint: inout Checkpoint, optimizer: Optimizer? = nil) {
     checkpoint.metadata["model.architecture"] = architecture.description
+    checkpoint.metadata["model.activation"] = hiddenActivation.name
     checkpoint.metadata["model.inputWidth"] = "\(inputWidth)"
     checkpoint.metadata["model.outputWidth"] = "\(outputWidth)"
     checkpoint.setFloats(UnsafeBufferPointer(parameters), for: "model.parameters")
@@ -27,6 +28,10 @@ extension Model {
       }
     }
     try require("model.architecture", architecture.description)
+    // Checkpoints from before activations were selectable hold ReLU networks.
+    if checkpoint.metadata["model.activation"] != nil || hiddenActivation != .relu {
+      try require("model.activation", hiddenActivation.name)
+    }
     try require("model.inputWidth", "\(inputWidth)")
     try require("model.outputWidth", "\(outputWidth)")
     guard let values = checkpoint.floats("model.parameters"), values.count == parameterCount else {

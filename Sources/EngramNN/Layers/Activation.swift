@@ -129,3 +129,53 @@ public final class Activation: Layer {
 
   public func makeCopy() -> Layer { Activation(kind, width: inputWidth) }
 }
+
+extension Activation.Kind {
+  /// The hidden activations a network can be built with by name (`--activation`).
+  public static let hiddenNames = ["relu", "elephant"]
+
+  /// Elephant's defaults without LayerNorm: a = 1, d = 4, h = 1. The authors' code uses
+  /// a = 0.1 after a LayerNorm; Engram's MLPs have no LayerNorm and Kaiming-initialised
+  /// pre-activations of about unit scale, where a = 0.1 would leave almost every unit flat.
+  public static let elephantDefault = Activation.Kind.elephant(width: 1, steepness: 4, height: 1)
+
+  /// Parses `relu`, `elephant` or `elephant:A,D,H` (width, steepness, height; missing ones take
+  /// the defaults).
+  /// - Throws: `ModelError.invalidActivation` naming the problem.
+  public init(parsing text: String) throws {
+    let trimmed = text.trimmingCharacters(in: .whitespaces)
+    let parts = trimmed.split(separator: ":", maxSplits: 1).map(String.init)
+    switch (parts.first ?? "", parts.count) {
+    case ("relu", 1): self = .relu
+    case ("elephant", 1): self = Self.elephantDefault
+    case ("elephant", 2):
+      let values = parts[1].split(separator: ",", omittingEmptySubsequences: false).map {
+        Float($0.trimmingCharacters(in: .whitespaces))
+      }
+      guard (1...3).contains(values.count), values.allSatisfy({ ($0 ?? 0) > 0 && $0!.isFinite })
+      else {
+        throw ModelError.invalidActivation(
+          trimmed, problem: "elephant takes up to three positive numbers: width, steepness, height")
+      }
+      let given = values.compactMap { $0 }
+      self = .elephant(
+        width: given[0], steepness: given.count > 1 ? given[1] : 4,
+        height: given.count > 2 ? given[2] : 1)
+    default:
+      throw ModelError.invalidActivation(
+        trimmed, problem: "the activation must be relu, elephant or elephant:WIDTH,STEEPNESS,HEIGHT")
+    }
+  }
+
+  /// The canonical name (parsing it gives this kind back): `relu`, `elephant:1.0,4.0,1.0`.
+  public var name: String {
+    switch self {
+    case .relu: return "relu"
+    case .leakyReLU(let slope): return "leaky-relu:\(slope)"
+    case .tanh: return "tanh"
+    case .sigmoid: return "sigmoid"
+    case .elephant(let a, let d, let h):
+      return self == Self.elephantDefault ? "elephant" : "elephant:\(a),\(d),\(h)"
+    }
+  }
+}

@@ -30,7 +30,7 @@ public struct InputShape: Sendable, Equatable {
 
 /// A network architecture by name: `mlp:400,400`, `linear`, `cnn` or `cnn:C1,C2,H`.
 ///
-/// - `mlp:W1,…,Wk`: Linear → ReLU per hidden width, then Linear to the classes (the field's
+/// - `mlp:W1,…,Wk`: Linear → ReLU (or the activation `build` is given) per hidden width, then Linear to the classes (the field's
 ///   standard 784-400-400-10 is `mlp:400,400`).
 /// - `linear`: one Linear layer (multinomial logistic regression).
 /// - `cnn:C1,C2,H` (`cnn` = `cnn:32,64,128`): two blocks of 3×3 convolution (padding 1) → ReLU →
@@ -86,10 +86,13 @@ public enum Architecture: Sendable, Equatable, CustomStringConvertible {
     }
   }
 
-  /// Builds the layers for an input shape and a number of outputs (parameters still zero).
+  /// Builds the layers for an input shape and a number of outputs (parameters still zero), with
+  /// `activation` after every hidden layer.
   /// - Throws: `ModelError.needsImages` for a CNN on plain features;
   ///   `.invalidArchitecture` when the image is too small for two poolings.
-  public func build(input: InputShape, outputs: Int) throws -> Model {
+  public func build(
+    input: InputShape, outputs: Int, activation: Activation.Kind = .relu
+  ) throws -> Model {
     // Parameters, gradients and up to two optimiser moments: 16 bytes a parameter.
     try MemoryLimit.check(
       count: parameterCount(input: input, outputs: outputs), bytesEach: 16,
@@ -100,7 +103,7 @@ public enum Architecture: Sendable, Equatable, CustomStringConvertible {
       var width = input.features
       for h in hidden {
         layers.append(Linear(width, h))
-        layers.append(Activation(.relu, width: h))
+        layers.append(Activation(activation, width: h))
         width = h
       }
       layers.append(Linear(width, outputs))
@@ -117,14 +120,14 @@ public enum Architecture: Sendable, Equatable, CustomStringConvertible {
           ConvolutionGeometry(height: h, width: w, channels: c, kernel: 3, stride: 1, padding: 1),
           outputChannels: out)
         layers.append(conv)
-        layers.append(Activation(.relu, width: conv.outputWidth))
+        layers.append(Activation(activation, width: conv.outputWidth))
         let pool = MaxPool2D(height: h, width: w, channels: out)
         layers.append(pool)
         (h, w, c) = (pool.geometry.outputHeight, pool.geometry.outputWidth, out)
       }
       layers.append(Flatten(width: h * w * c))
       layers.append(Linear(h * w * c, hidden))
-      layers.append(Activation(.relu, width: hidden))
+      layers.append(Activation(activation, width: hidden))
       layers.append(Linear(hidden, outputs))
     }
     return Model(architecture: self, layers: layers)

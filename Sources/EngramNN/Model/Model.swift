@@ -69,6 +69,11 @@ public final class Model {
   /// Outputs (logits) per example.
   public var outputWidth: Int { network.outputWidth }
 
+  /// The nonlinearity after the hidden layers (ReLU when there is none).
+  public var hiddenActivation: Activation.Kind {
+    network.layers.lazy.compactMap { ($0 as? Activation)?.kind }.first ?? .relu
+  }
+
   /// Where each layer's parameters sit in the flat buffers (layers without parameters omitted).
   public var windows: [ParameterWindow] {
     var offset = 0

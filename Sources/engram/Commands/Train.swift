@@ -32,6 +32,9 @@ struct Train: ParsableCommand {
   @Option(help: "Architecture: mlp:W1,W2,… (e.g. mlp:400,400), linear, cnn, or cnn:C1,C2,H.")
   var model: String = "mlp:400,400"
 
+  @Option(help: "Hidden nonlinearity: relu, elephant, or elephant:WIDTH,STEEPNESS,HEIGHT.")
+  var activation: String = "relu"
+
   @Option(help: "sgd or adam.")
   var optimizer: OptimizerName = .sgd
 
@@ -73,6 +76,7 @@ struct Train: ParsableCommand {
   struct Config: Encodable {
     let dataset: String
     let model: String
+    let activation: String
     let optimizer: String
     let lr: Float
     let momentum: Float
@@ -112,13 +116,14 @@ struct Train: ParsableCommand {
       BLASThreads.set(threads)
       let started = Date()
       let architecture = try Architecture(parsing: model)
+      let hidden = try Activation.Kind(parsing: activation)
       if dataDir != nil, self.dataset != "fashion-mnist" {
         throw CommandError(message: "give --dataset or --data-dir, not both")
       }
       let dataset = dataDir ?? self.dataset
       let data = try DatasetResolver.load(dataset, seed: seed)
       let network = try architecture.build(
-        input: InputShape(data.train), outputs: data.train.classCount)
+        input: InputShape(data.train), outputs: data.train.classCount, activation: hidden)
       let streams = RandomStreams(seed: seed)
       network.initialize(streams: streams)
       let rate = lr ?? (optimizer == .sgd ? 0.01 : 0.001)
@@ -166,7 +171,7 @@ struct Train: ParsableCommand {
         try CheckpointFile.write(checkpoint, to: URL(fileURLWithPath: save))
       }
       let config = Config(
-        dataset: dataset, model: architecture.description, optimizer: optimizer.rawValue, lr: rate,
+        dataset: dataset, model: architecture.description, activation: hidden.name, optimizer: optimizer.rawValue, lr: rate,
         momentum: momentum, weightDecay: weightDecay, batch: batch, epochs: epochs,
         preprocess: preprocess.rawValue, seed: seed, threads: threads)
       let report = Report(testAccuracy: accuracy, trainLoss: loss, seconds: seconds, config: config)
