@@ -33,6 +33,12 @@ let resumableStrategies: [(String, @Sendable () -> [any Strategy])] = [
   ("replay+l2-init", { [ExperienceReplay(capacity: 40), L2Init(lambda: 0.01)] }),
   ("shrink-perturb", { [ShrinkPerturb()] }),
   ("shrink-perturb-step", { [ShrinkPerturb(schedule: .everyStep, shrink: 1e-3, noise: 1e-3)] }),
+  ("cbp", { [ContinualBackprop(replacementRate: 0.02, maturity: 3, utility: .meanCorrected)] }),
+  ("replay+cbp", { [ExperienceReplay(capacity: 40), ContinualBackprop(replacementRate: 0.02, maturity: 3)] }),
+  ("redo", { [ReDo(threshold: 0.5, every: 4)] }),
+  ("l2", { [L2(lambda: 0.01)] }),
+  ("ewc+l2-init", { [EWC(lambda: 10), L2Init(lambda: 0.01)] }),
+  ("spectral", { [SpectralRegularization(lambda: 0.01, includeBias: true)] }),
 ]
 
 @Suite("Checkpoints and resume")

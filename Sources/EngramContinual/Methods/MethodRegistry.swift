@@ -9,8 +9,9 @@ public enum MethodRegistry {
     GEM.descriptor, AGEM.descriptor, EWC.descriptor, EWC.online, SynapticIntelligence.descriptor,
     MAS.descriptor, LwF.descriptor, ICaRL.descriptor, GDumb.descriptor,
     DarkExperienceReplay.descriptor, DarkExperienceReplay.plusPlus, ERACE.descriptor,
-    StrongExperienceReplay.descriptor, L2Init.descriptor, ShrinkPerturb.descriptor,
-    ShrinkPerturb.perStep,
+    StrongExperienceReplay.descriptor, ContinualBackprop.descriptor, ReDo.descriptor,
+    L2.descriptor, L2Init.descriptor, ShrinkPerturb.descriptor, ShrinkPerturb.perStep,
+    SpectralRegularization.descriptor,
   ]
 
   /// The names, in order.

@@ -111,6 +111,13 @@ public final class Trainer {
     guard config.boundariesVisible || index == 0 else { return }
     let ctx = context(task: index, examples: examples)
     for i in strategies.indices { try strategies[i].taskWillBegin(ctx, model: model) }
+    forgetReinitialized()
+  }
+
+  /// Clears the optimiser state of parameters strategies re-initialised (CBP, ReDo).
+  private func forgetReinitialized() {
+    let ranges = model.takeReinitialized()
+    if !ranges.isEmpty { optimizer.forget(ranges) }
   }
 
   /// Tells the strategies a task ended (with hidden boundaries: only after the last task).
@@ -269,6 +276,7 @@ public final class Trainer {
           for i in strategies.indices {
             strategies[i].stepDidFinish(batch: view, model: model, rng: &replayDraws)
           }
+          forgetReinitialized()
           iteration += 1
           return loss
         }

@@ -42,6 +42,9 @@ public final class Model {
   public private(set) var batchCapacity = 0
   /// Counts examples through forward and backward passes (shared with clones).
   public private(set) var meter: ComputeMeter
+  /// Parameters re-initialised (by CBP, ReDo, a head reset) whose optimiser state the trainer
+  /// has not yet cleared.
+  public private(set) var reinitialized: [Range<Int>] = []
 
   /// A model from layers; parameters are zero until `initialize`.
   public init(architecture: Architecture, layers: [Layer]) {
@@ -173,6 +176,18 @@ public final class Model {
     saved.withUnsafeBufferPointer {
       gradients.baseAddress?.update(from: $0.baseAddress!, count: parameterCount)
     }
+  }
+
+  /// Records that the parameters in `ranges` were given fresh values, so that the trainer
+  /// clears their optimiser state (momentum, Adam moments) before the next step.
+  public func markReinitialized(_ ranges: [Range<Int>]) {
+    reinitialized += ranges
+  }
+
+  /// The ranges marked since the last call, which are forgotten here.
+  public func takeReinitialized() -> [Range<Int>] {
+    defer { reinitialized.removeAll(keepingCapacity: true) }
+    return reinitialized
   }
 
   /// Sets every gradient to zero.

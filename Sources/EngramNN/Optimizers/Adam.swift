@@ -62,6 +62,18 @@ public final class Adam: Optimizer {
     }
   }
 
+  /// Zeroes m and v of the parameters; the step count is shared and kept, so a reset weight's
+  /// first step is (1 − β₁)/√(1 − β₂) ≈ 3.16 times η·sign(g) (reference/plasticity.md §2).
+  public func forget(_ ranges: [Range<Int>]) {
+    guard !first.isEmpty else { return }
+    for range in ranges {
+      for i in range {
+        first[i] = 0
+        second[i] = 0
+      }
+    }
+  }
+
   public func reset() {
     first = []
     second = []

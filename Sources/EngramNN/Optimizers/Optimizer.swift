@@ -10,6 +10,9 @@ public protocol Optimizer: AnyObject {
     parameters: UnsafeMutableBufferPointer<Float>, gradients: UnsafeMutableBufferPointer<Float>)
   /// Forgets all state (the next step behaves like the first).
   func reset()
+  /// Forgets the state of the parameters in `ranges` (units given fresh values), keeping the
+  /// rest; shared counters such as Adam's step count are kept.
+  func forget(_ ranges: [Range<Int>])
   /// The state as named Float arrays (for checkpoints).
   var state: [String: [Float]] { get }
   /// Restores state saved by `state`.

@@ -43,6 +43,11 @@ public final class SGD: Optimizer {
 
   public func reset() { velocity = [] }
 
+  public func forget(_ ranges: [Range<Int>]) {
+    guard !velocity.isEmpty else { return }
+    for range in ranges { for i in range { velocity[i] = 0 } }
+  }
+
   public var state: [String: [Float]] { velocity.isEmpty ? [:] : ["velocity": velocity] }
 
   public func restore(_ state: [String: [Float]], parameterCount: Int) throws {
