@@ -138,15 +138,14 @@ struct PlasticityMethodTests {
     #expect(result.accuracyMatrix.rows[1][1] > 0.8)
   }
 
-  @Test("ReDo scores: rows (0, 1, 2, 0.05) and (0, 3, 2, 0.05) give s = (0, 1.9753, 1.9753, 0.04938)")
+  @Test("ReDo scores from mean activations (0, 2, 2, 0.05): s = (0, 1.9753, 1.9753, 0.04938)")
   func redoScores() {
     let means = [0.0, 2, 2, 0.05]
-    let s = ReDo.scores(means: means)
+    let s = RepresentationMeasures.dormantScores(means: means)
     let expected = [0, 1.9753, 1.9753, 0.04938]
     #expect(zip(s, expected).allSatisfy { abs($0 - $1) < 1e-4 })
-    #expect(ReDo.dormant(scores: s, threshold: 0) == [0])
-    #expect(ReDo.dormant(scores: s, threshold: 0.025) == [0])
-    #expect(ReDo.dormant(scores: s, threshold: 0.1) == [0, 3])
+    #expect(RepresentationMeasures.dormantUnits(scores: s, tau: 0.025) == [0])
+    #expect(RepresentationMeasures.dormantUnits(scores: s, tau: 0.1) == [0, 3])
   }
 
   @Test("ReDo recycles a dead unit every F steps: fresh row, zero bias and column, and no other")

@@ -90,6 +90,31 @@ struct ResumeTests {
     }
   }
 
+  @Test("a UPGD run (utility traces, noise stream) resumed mid-task ends with the same numbers")
+  func resumeUPGD() throws {
+    func upgdPlan() throws -> ExperimentPlan {
+      var p = try plan([ContinualBackprop(replacementRate: 0.02, maturity: 3)])
+      p.optimizer = .upgd(
+        learningRate: 0.05, beta: 0.9, sigma: 0.01, weightDecay: 0, protecting: true, seed: 11)
+      return p
+    }
+    let folder = try Fixtures.temporaryDirectory("resume-upgd")
+    let file = folder.appendingPathComponent("run.ckpt")
+    var snapshots: [Data] = []
+    let whole = try ContinualExperiment(plan: try upgdPlan()).run(
+      observer: { _ in
+        if let data = try? Data(contentsOf: file), data != snapshots.last { snapshots.append(data) }
+      }, checkpointing: ExperimentCheckpointing(file: file, every: 7, fingerprint: "upgd"))
+    #expect(snapshots.count >= 5)
+    for (i, snapshot) in snapshots.enumerated() {
+      let resumed = try ContinualExperiment(plan: try upgdPlan()).run(
+        checkpointing: ExperimentCheckpointing(
+          file: folder.appendingPathComponent("again.ckpt"), every: 7, fingerprint: "upgd",
+          resume: try CheckpointFile.decode([UInt8](snapshot), file: "snapshot \(i)")))
+      #expect(measured(resumed) == measured(whole), "resumed from snapshot \(i)")
+    }
+  }
+
   @Test("a checkpoint of another configuration or a damaged one is refused with the reason")
   func refusals() throws {
     let folder = try Fixtures.temporaryDirectory("resume")

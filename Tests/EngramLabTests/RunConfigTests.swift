@@ -255,3 +255,34 @@ struct RunConfigActivationTests {
     #expect(try plan.buildModel().hiddenActivation == .elephantDefault)
   }
 }
+
+@Suite("Run configuration: UPGD")
+struct RunConfigUPGDTests {
+  @Test("--optimizer upgd builds UPGD with the upgd_* keys and a seed drawn from the run's seed")
+  func upgdKeys() throws {
+    var config = RunConfig()
+    try config.apply(
+      yaml: "optimizer: upgd\nupgd_beta: 0.99\nupgd_sigma: 0.1\nupgd_variant: non-protecting\n",
+      file: "c.yaml")
+    var random = RandomStream(seed: 3)
+    let data = TrainTestData(
+      train: try SyntheticData.images(
+        classes: 4, examplesPerClass: 6, side: 8, name: "own", using: &random),
+      test: try SyntheticData.images(
+        classes: 4, examplesPerClass: 2, side: 8, name: "own", using: &random))
+    config.tasks = 2
+    let plan = try config.makePlan(data: data)
+    guard case .upgd(let lr, let beta, let sigma, _, let protecting, let seed) = plan.optimizer
+    else {
+      Issue.record("not UPGD: \(plan.optimizer)")
+      return
+    }
+    #expect(lr == 0.01 && beta == 0.99 && sigma == 0.1 && !protecting)
+    config.seed = 1
+    guard case .upgd(_, _, _, _, _, let other) = try config.makePlan(data: data).optimizer else {
+      return
+    }
+    #expect(seed != other)
+    #expect(throws: ConfigError.self) { try config.apply(yaml: "upgd_beta: 1\n", file: "c.yaml") }
+  }
+}

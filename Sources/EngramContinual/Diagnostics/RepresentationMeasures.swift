@@ -97,9 +97,15 @@ public enum RepresentationMeasures {
         for i in 0..<width { m[i] += Double(abs(row[i])) }
       }
     }
-    let layerMean = means.reduce(0, +) / Double(count) / Double(max(width, 1))
-    let scale = 1 / (Double(count) * (layerMean + 1e-9))
-    return means.map { $0 * scale }
+    let n = Double(count)
+    return dormantScores(means: means.map { $0 / n })
+  }
+
+  /// ReDo scores from each unit's mean absolute activation m_i: s_i = m_i / ((1/H)·Σ_k m_k +
+  /// 1e-9) (ReDo itself keeps running means over the inputs of F steps).
+  public static func dormantScores(means: [Double]) -> [Double] {
+    let layerMean = means.reduce(0, +) / Double(max(means.count, 1))
+    return means.map { $0 / (layerMean + 1e-9) }
   }
 
   /// The units whose ReDo score is at most τ, in index order.

@@ -92,7 +92,8 @@ public struct ReDo: StatefulStrategy {
     guard window.steps >= every else { return }
     for (l, layer) in hidden.enumerated() {
       let means = window.sums[l].map { $0 / Double(max(window.rows, 1)) }
-      let dormant = Self.dormant(scores: Self.scores(means: means), threshold: threshold)
+      let dormant = RepresentationMeasures.dormantUnits(
+        scores: RepresentationMeasures.dormantScores(means: means), tau: threshold)
       recycle(dormant, layer: layer, model: model, rng: &rng)
       window.recycled[l] += dormant.count
       window.sums[l] = [Double](repeating: 0, count: layer.units)
@@ -100,17 +101,6 @@ public struct ReDo: StatefulStrategy {
     window.rows = 0
     window.steps = 0
     recycled = window.recycled
-  }
-
-  /// s_i = m_i / (mean_k m_k + 1e-9) from the units' mean absolute activations m.
-  public static func scores(means: [Double]) -> [Double] {
-    let average = means.reduce(0, +) / Double(max(means.count, 1))
-    return means.map { $0 / (average + 1e-9) }
-  }
-
-  /// The units with s_i ≤ τ.
-  public static func dormant(scores: [Double], threshold: Double) -> [Int] {
-    scores.indices.filter { scores[$0] <= threshold }
   }
 
   private func recycle(

@@ -75,10 +75,17 @@ extension RunConfig {
       }),
     enumField(
       "initializer", \.initializer, "kaiming-uniform (PyTorch's default) or xavier-uniform"),
-    enumField("optimizer", \.optimizer, "sgd or adam"),
+    enumField("optimizer", \.optimizer, "sgd, adam or upgd (utility-based perturbed gradient descent)"),
     optionalFloat("lr", 1e-9...100, \.lr, "Learning rate (default 0.01 for sgd, 0.001 for adam)"),
     float("momentum", 0...0.9999, \.momentum, "SGD momentum"),
     float("weight_decay", 0...1, \.weightDecay, "L2 weight decay"),
+    float(
+      "upgd_beta", 0...0.999999, \.upgdBeta,
+      "UPGD: decay β_u of each weight's utility trace (u = −g·w)"),
+    float("upgd_sigma", 0...100, \.upgdSigma, "UPGD: deviation σ of the Gaussian noise per step"),
+    enumField(
+      "upgd_variant", \.upgdVariant,
+      "UPGD: protecting (gradient and noise gated by 1 − ū) or non-protecting (noise only)"),
     int(
       "batch", 1...1_000_000, \.batch,
       "New examples per step (1–10 with one epoch: an online stream)"),

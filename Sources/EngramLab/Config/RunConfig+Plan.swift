@@ -73,10 +73,18 @@ extension RunConfig {
   ) throws -> ExperimentPlan {
     try validate()
     let stream = try makeStream(data: data, load: load)
-    let optimizerSpec: OptimizerSpec =
-      optimizer == .adam
-      ? .adam(learningRate: effectiveLearningRate, weightDecay: weightDecay)
-      : .sgd(learningRate: effectiveLearningRate, momentum: momentum, weightDecay: weightDecay)
+    let optimizerSpec: OptimizerSpec
+    switch optimizer {
+    case .adam: optimizerSpec = .adam(learningRate: effectiveLearningRate, weightDecay: weightDecay)
+    case .sgd:
+      optimizerSpec = .sgd(
+        learningRate: effectiveLearningRate, momentum: momentum, weightDecay: weightDecay)
+    case .upgd:
+      var noise = RandomStreams(seed: seed).stream("upgd")
+      optimizerSpec = .upgd(
+        learningRate: effectiveLearningRate, beta: upgdBeta, sigma: upgdSigma,
+        weightDecay: weightDecay, protecting: upgdVariant == .protecting, seed: noise.next())
+    }
     let trainer = TrainerConfig(
       batchSize: batch, epochs: epochs, iterations: iterations,
       resetOptimizerPerTask: resetOptimizer,

@@ -32,6 +32,9 @@ public struct RunConfig: Equatable, Sendable {
   public var lr: Float? = nil
   public var momentum: Float = 0.9
   public var weightDecay: Float = 0
+  public var upgdBeta: Float = 0.9
+  public var upgdSigma: Float = 0.001
+  public var upgdVariant: UPGDVariant = .protecting
   public var batch = 128
   public var epochs = 1
   public var iterations: Int? = nil
@@ -77,4 +80,14 @@ public enum OptimizerKind: String, Sendable, CaseIterable {
   case sgd
   /// Adam.
   case adam
+  /// UPGD, utility-based perturbed gradient descent.
+  case upgd
+}
+
+/// How UPGD gates its noise (`upgd_variant`).
+public enum UPGDVariant: String, Sendable, CaseIterable {
+  /// Gradient and noise both scaled by 1 − ū: useful weights are protected.
+  case protecting
+  /// Only the noise scaled by 1 − ū.
+  case nonProtecting = "non-protecting"
 }

@@ -104,6 +104,12 @@ public final class UPGD: Optimizer {
   /// Clears the utility traces; the noise stream continues, so noise is not replayed.
   public func reset() { trace = [] }
 
+  /// Zeroes the utility trace of re-initialised weights: a fresh unit has earned no protection.
+  public func forget(_ ranges: [Range<Int>]) {
+    guard !trace.isEmpty else { return }
+    for range in ranges { for i in range { trace[i] = 0 } }
+  }
+
   /// The utility traces ("utility", once a step has run) and the noise stream ("noise": its
   /// four state words, each as four exact 16-bit Float pieces, most significant first).
   public var state: [String: [Float]] {
