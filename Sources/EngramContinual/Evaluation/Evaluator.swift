@@ -28,7 +28,7 @@ public final class Evaluator {
   public func accuracy(task: Int, stage: Int, predictor: any Predictor, indices: [Int]? = nil)
     -> Double
   {
-    let all = indices ?? Array(0..<stream.tasks[task].test.count)
+    let all = indices ?? stream.testIndices(task: task)
     guard !all.isEmpty else { return 0 }
     let mask = stream.evaluationMask(task: task, stage: stage)
     var correct = 0

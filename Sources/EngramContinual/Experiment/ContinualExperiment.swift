@@ -27,6 +27,8 @@ public struct ExperimentPlan {
   public var computeReferences = false
   /// The seed of every random stream.
   public var seed: UInt64 = 0
+  /// What is evaluated when a task ends.
+  public var evaluation: EvaluationScope = .allTasks
 
   /// A plan.
   public init(
@@ -54,6 +56,15 @@ extension ExperimentPlan {
   }
 }
 
+/// What a run evaluates on test sets when a task ends.
+public enum EvaluationScope: String, Sendable, Codable, CaseIterable {
+  /// Every task: a row of the accuracy matrix (T² evaluations in a run).
+  case allTasks = "all-tasks"
+  /// The task just trained, on up to `evaluationSubset` of its test examples (long streams,
+  /// where T² evaluations would cost more than training): `ExperimentResult.taskEndAccuracy`.
+  case currentTask = "current-task"
+}
+
 /// What a run measured.
 public struct ExperimentResult: Sendable, Codable, Equatable {
   /// R[i][j] (a single row for Joint).
@@ -69,6 +80,11 @@ public struct ExperimentResult: Sendable, Codable, Equatable {
   public var taskLosses: [Double]
   /// Time, compute and memory.
   public var cost: CostReport
+  /// Per task, the accuracy of the network's predictions on each new batch before it trained
+  /// on it (online accuracy), averaged over the task's steps.
+  public var onlineAccuracy: [Double]?
+  /// Per task, its test accuracy when its training ends (with `EvaluationScope.currentTask`).
+  public var taskEndAccuracy: [Double]?
 
   /// A result (runs make these; stores and tests rebuild them).
   public init(
@@ -82,6 +98,9 @@ public struct ExperimentResult: Sendable, Codable, Equatable {
     self.taskLosses = taskLosses
     self.cost = cost
   }
+
+  /// Whether the run evaluated only each task at its end (a long stream): no accuracy matrix.
+  public var isLongStream: Bool { taskEndAccuracy != nil }
 }
 
 /// Time, compute and memory of a run (reference/methods.md §7.9).
@@ -203,7 +222,11 @@ public final class ContinualExperiment {
     do {
       for t in run.state.nextTask..<count {
         try run.trainTask(t, observer: observer)
-        if trainer.strategies.contains(where: \.evaluatesOnlyAtEnd) && t < count - 1 {
+        if plan.evaluation == .currentTask {
+          run.evaluateTaskEnd(t)
+          observer(.taskFinished(index: t, accuracies: nil))
+          observer(.measured { run.result(references: nil) })
+        } else if trainer.strategies.contains(where: \.evaluatesOnlyAtEnd) && t < count - 1 {
           observer(.taskFinished(index: t, accuracies: nil))
         } else {
           observer(.taskFinished(index: t, accuracies: try run.evaluateRow(after: t)))
@@ -302,6 +325,7 @@ final class ExperimentRun {
       }
     }
     state.losses.append(loss)
+    state.online = (state.online ?? []) + [trainer.lastTaskOnline.accuracy]
     try trainer.endTask(t, examples: examples)
     state.curves?.taskEnds[t] = trainer.iteration
     if let last = state.curves?.points[t].last?.iteration, last != trainer.iteration {
@@ -319,6 +343,22 @@ final class ExperimentRun {
     }
     state.rows.append(row)
     return row
+  }
+
+  /// Task `t`'s test accuracy when its training ends, on a fixed subset of at most
+  /// `evaluationSubset` of its test examples.
+  func evaluateTaskEnd(_ t: Int) {
+    var indices = plan.stream.testIndices(task: t)
+    if indices.count > plan.evaluationSubset {
+      var choose = experiment.streams.stream(.evaluation, worker: t)
+      indices = choose.sampleWithoutReplacement(plan.evaluationSubset, from: indices.count)
+        .sorted().map { indices[$0] }
+    }
+    let accuracy = timed {
+      experiment.evaluator.accuracy(
+        task: t, stage: t, predictor: ModelPredictor(model: model), indices: indices)
+    }
+    state.taskEnd = (state.taskEnd ?? []) + [accuracy]
   }
 
   /// One point per seen task on the continual-evaluation curves, at the current iteration.
@@ -365,7 +405,7 @@ final class ExperimentRun {
     let flops =
       2 * Double(meter.macsPerExample)
       * (Double(trainingForwards) + 2 * Double(meter.backwardExamples))
-    return ExperimentResult(
+    var result = ExperimentResult(
       accuracyMatrix: AccuracyMatrix(rows: state.rows), untrainedAccuracy: state.untrained,
       referenceAccuracy: references, curves: state.curves,
       taskLosses: state.losses,
@@ -375,6 +415,9 @@ final class ExperimentRun {
         trainingFLOPs: flops, peakMemoryBytes: max(state.peakMemoryBytes, peakResidentBytes()),
         memoryBufferBytes: trainer.strategyMemoryBytes,
         parameterCount: model.parameterCount))
+    result.onlineAccuracy = state.online
+    result.taskEndAccuracy = plan.evaluation == .currentTask ? (state.taskEnd ?? []) : nil
+    return result
   }
 }
 

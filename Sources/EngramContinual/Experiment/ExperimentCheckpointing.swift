@@ -17,6 +17,9 @@ struct ExperimentState: Codable {
   var forwardExamples = 0
   var backwardExamples = 0
   var peakMemoryBytes = 0
+  /// Optional so that checkpoints from before online accuracy still load.
+  var online: [Double]?
+  var taskEnd: [Double]?
 }
 
 /// Where a run saves itself, how often, and the checkpoint it continues from.

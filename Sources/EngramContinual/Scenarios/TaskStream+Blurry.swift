@@ -29,7 +29,6 @@ extension TaskStream {
     }
     return TaskStream(
       name: name + ", blurry \(fraction)", scenario: scenario, classOutputs: classOutputs,
-      tasks: tasks, outputCount: outputCount,
-      trainingViews: views)
+      tasks: tasks, outputCount: outputCount, views: ExampleViews(views), testViews: testViews)
   }
 }

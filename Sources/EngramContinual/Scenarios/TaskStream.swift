@@ -17,11 +17,14 @@ public struct ContinualTask: Sendable {
   public let units: [Int]
   /// The classes of the source dataset this task holds, in unit order.
   public let sourceClasses: [Int]
+  /// A relabelling applied when examples are read (label-permuted and pair streams share one
+  /// dataset between tasks and relabel it per task): unit = `labelMap[stored label]`.
+  public let labelMap: [Int32]?
 
   /// A task.
   public init(
     name: String, index: Int, train: Dataset, test: Dataset, transforms: [any Transform] = [],
-    units: [Int], sourceClasses: [Int]? = nil
+    units: [Int], sourceClasses: [Int]? = nil, labelMap: [Int32]? = nil
   ) {
     self.name = name
     self.index = index
@@ -30,6 +33,7 @@ public struct ContinualTask: Sendable {
     self.transforms = transforms
     self.units = units
     self.sourceClasses = sourceClasses ?? units
+    self.labelMap = labelMap
   }
 }
 
@@ -72,8 +76,11 @@ public struct TaskStream: Sendable {
   public let tasks: [ContinualTask]
   /// Number of output units of the network.
   public let outputCount: Int
-  /// What each task trains on (normally its own examples; blurry streams mix neighbours).
-  public let trainingViews: [[ExampleReference]]
+  /// What each task trains on (normally its own examples; blurry streams mix neighbours;
+  /// long streams draw a subset of a shared dataset per task, on demand).
+  public let trainingViews: ExampleViews<ExampleReference>
+  /// Per task, the test examples evaluated (nil: all of each task's test set).
+  public let testViews: ExampleViews<Int>?
 
   /// A stream; each task trains on its own examples unless `trainingViews` says otherwise.
   public init(
@@ -81,16 +88,34 @@ public struct TaskStream: Sendable {
     tasks: [ContinualTask],
     outputCount: Int, trainingViews: [[ExampleReference]]? = nil
   ) {
+    self.init(
+      name: name, scenario: scenario, classOutputs: classOutputs, tasks: tasks,
+      outputCount: outputCount,
+      views: ExampleViews(
+        trainingViews
+          ?? tasks.map { task in
+            (0..<task.train.count).map { ExampleReference(task: task.index, index: $0) }
+          }), testViews: nil)
+  }
+
+  /// A stream with the given views of its tasks' training and test sets.
+  public init(
+    name: String, scenario: Scenario, classOutputs: ClassOutputs = .allSoFar,
+    tasks: [ContinualTask], outputCount: Int, views: ExampleViews<ExampleReference>,
+    testViews: ExampleViews<Int>?
+  ) {
     self.name = name
     self.scenario = scenario
     self.classOutputs = classOutputs
     self.tasks = tasks
     self.outputCount = outputCount
-    self.trainingViews =
-      trainingViews
-      ?? tasks.map { task in
-        (0..<task.train.count).map { ExampleReference(task: task.index, index: $0) }
-      }
+    self.trainingViews = views
+    self.testViews = testViews
+  }
+
+  /// The test examples of task `task` that evaluation uses.
+  public func testIndices(task: Int) -> [Int] {
+    testViews?[task] ?? Array(0..<tasks[task].test.count)
   }
 
   /// The network input shape.

@@ -64,6 +64,9 @@ public final class StreamBatchReader {
         "rows of \((test ? task.test : task.train).featureCount) features into a buffer of \(width)")
       (test ? task.test : task.train).copyBatch(
         run, into: x.pointer + row * width, labels: labels + row)
+      if let map = task.labelMap {
+        for r in row..<(row + run.count) { labels[r] = map[Int(labels[r])] }
+      }
       pipelines[runTask]?.apply(to: x.pointer + row * width, count: run.count)
       row += run.count
       run.removeAll(keepingCapacity: true)

@@ -16,6 +16,12 @@ public struct TaskProgress: Sendable, Equatable, Codable {
   public var lossCount = 0
   /// Mean loss of the last finished epoch.
   public var lastEpochLoss = 0.0
+  /// New examples the network predicted correctly before the step that trained on them, and
+  /// how many were predicted (online accuracy; optional so that older checkpoints still load).
+  var online: OnlineCount?
+
+  /// Correct pre-update predictions so far in this task, and predictions made.
+  public var onlineCount: OnlineCount { online ?? OnlineCount() }
 
   /// The state before the first step of `task`.
   public init(task: Int, order: [ExampleReference], position: Int) {
@@ -41,4 +47,19 @@ public struct StepReport: Sendable {
   public let loss: Float
   /// Whether this step ends an epoch.
   public let endsEpoch: Bool
+}
+
+/// Correct pre-update predictions of new examples, and predictions made: the online accuracy
+/// of the loss-of-plasticity papers (Dohare et al., Elsayed & Mahmood, Kumar et al.).
+public struct OnlineCount: Sendable, Equatable, Codable {
+  /// Correct predictions.
+  public var correct = 0
+  /// Predictions.
+  public var seen = 0
+
+  /// No predictions yet.
+  public init() {}
+
+  /// correct / seen (0 before any prediction).
+  public var accuracy: Double { seen == 0 ? 0 : Double(correct) / Double(seen) }
 }

@@ -38,6 +38,10 @@ public final class Trainer {
   private var mask: OutputMask
   private var unitRows: [[UInt8]] = []
   private var unitRowsTask = -1
+  /// New rows of the last step whose pre-update prediction was right.
+  public private(set) var lastStepCorrect = 0
+  /// The online count of the last task trained (kept after `train` returns).
+  public private(set) var lastTaskOnline = OnlineCount()
 
   /// A trainer; the model must already be initialised.
   /// - Throws: `TrainingError.invalidSetting`, `.conflictingRoles`, or a strategy's
@@ -108,10 +112,19 @@ public final class Trainer {
   /// Tells the strategies a task begins (unless boundaries are hidden after the first task).
   public func beginTask(_ index: Int, examples: [ExampleReference]? = nil) throws {
     if config.resetOptimizerPerTask { optimizer.reset() }
+    if config.resetsHeadPerTask { resetHead() }
     guard config.boundariesVisible || index == 0 else { return }
     let ctx = context(task: index, examples: examples)
     for i in strategies.indices { try strategies[i].taskWillBegin(ctx, model: model) }
     forgetReinitialized()
+  }
+
+  /// Zeroes the output layer (weights and bias) and marks it for the optimiser to forget.
+  private func resetHead() {
+    guard let head = model.windows.last else { return }
+    let range = head.offset..<(head.offset + head.count)
+    for i in range { model.parameters[i] = 0 }
+    model.markReinitialized([range])
   }
 
   /// Clears the optimiser state of parameters strategies re-initialised (CBP, ReDo).
@@ -159,6 +172,7 @@ public final class Trainer {
         name: "resumed task", value: "task \(loop.task), \(loop.order.count) examples",
         allowed: "the checkpoint must come from task \(index) of this stream (\(n) examples)")
     }
+    lastTaskOnline = loop.onlineCount
     let baseRate = optimizer.learningRate
     defer {
       optimizer.learningRate = baseRate
@@ -174,6 +188,11 @@ public final class Trainer {
       let batch = loop.order[loop.position..<min(loop.position + config.batchSize, n)]
       loop.position += batch.count
       let loss = try self.step(newExamples: batch, task: index, epoch: loop.epoch)
+      var online = loop.onlineCount
+      online.correct += lastStepCorrect
+      online.seen += batch.count
+      loop.online = online
+      lastTaskOnline = online
       loop.step += 1
       loop.lossSum += Double(loss)
       loop.lossCount += 1
@@ -240,6 +259,7 @@ public final class Trainer {
     let savedLogits = logitCopy.prefix(rows: rows)
     savedLogits.copy(from: logits)
     fillMasks(rows: rows, current: task)
+    lastStepCorrect = countCorrect(newRows: n)
     let dLogits = logitGradient.prefix(rows: rows)
     dLogits.zero()
     return try labels.withUnsafeMutableBufferPointer { labelBuffer in
@@ -282,6 +302,27 @@ public final class Trainer {
         }
       }
     }
+  }
+
+  /// How many of the first `n` rows the logits (before this step's update) classify right,
+  /// among each row's active units: the online accuracy's numerator.
+  private func countCorrect(newRows n: Int) -> Int {
+    let c = model.outputWidth
+    var correct = 0
+    mask.active.withUnsafeBufferPointer { active in
+      for r in 0..<n {
+        let z = logitCopy.pointer + r * c
+        let on = active.baseAddress! + r * c
+        var best = -1
+        var bestValue = -Float.infinity
+        for j in 0..<c where on[j] != 0 && (best < 0 || z[j] > bestValue) {
+          best = j
+          bestValue = z[j]
+        }
+        if best == Int(labels[r]) { correct += 1 }
+      }
+    }
+    return correct
   }
 
   private func clipGradient() {

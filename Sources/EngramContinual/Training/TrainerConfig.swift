@@ -19,6 +19,9 @@ public struct TrainerConfig: Sendable, Equatable {
   public var schedule: LearningRateSchedule = .constant
   /// Rescales the gradient to at most this L2 norm before the step (nil: never).
   public var gradientClipNorm: Float? = nil
+  /// Whether the output layer is zeroed when each task begins (the continual pairs protocol:
+  /// a fresh head per binary task; its optimiser state is cleared too).
+  public var resetsHeadPerTask = false
 
   /// The defaults: batch 128, one epoch per task, optimiser state kept, boundaries visible.
   public init(

@@ -22,7 +22,7 @@ extension RunConfig {
   public static let fields: [ConfigField] = [
     enumField(
       "benchmark", \.benchmark,
-      "Task sequence: classes split into tasks, pixel permutations, rotations, or custom_tasks"),
+      "Task sequence: split, permuted, rotated, custom; long streams online-permuted, label-permuted, bit-flipping, pairs (each with its protocol's defaults)"),
     makeField(
       "dataset", .string, "fashion-mnist, a folder of four IDX files (raw or .gz), or a CSV file",
       get: { .string($0.dataset) }, set: { if case .string(let v) = $1 { $0.dataset = v } }),
@@ -32,6 +32,9 @@ extension RunConfig {
     int(
       "tasks", 1...10_000, \.tasks,
       "Number of tasks (split: must divide the classes; rotated: angles i·180/N unless --angles)"),
+    optionalInt(
+      "task_examples", 1...100_000_000, \.taskExamples,
+      "Long streams: training examples per task (pairs: per class); default per benchmark"),
     makeField(
       "class_order", .ints, "Split: the order of classes before grouping (default 0, 1, …)",
       get: { $0.classOrder.map { .ints($0) } ?? .null },
@@ -152,6 +155,7 @@ extension RunConfig {
       throw ConfigError.unknownKey(key: name, file: file, line: line, valid: Self.keys)
     }
     field.set(&self, try field.kind.check(value, key: field.key))
+    explicitKeys.keys.insert(field.key)
   }
 
   /// Checks `value` against the field `key` (type and range), for commands that take the same
@@ -171,6 +175,7 @@ extension RunConfig {
       throw ConfigError.unknownKey(key: name, file: nil, line: nil, valid: Self.keys)
     }
     field.set(&self, try field.kind.parse(text, key: field.key))
+    explicitKeys.keys.insert(field.key)
   }
 
   /// The resolved configuration, every key with its value (nil = the documented default).

@@ -11,6 +11,18 @@ extension RunConfig {
       expected: "the run's own dataset (this caller loads no other datasets)")
   }
 
+  /// This configuration with its long stream's protocol defaults in every key it did not set
+  /// (nothing changes for the other benchmarks); the result has every key explicit.
+  /// - Throws: `ConfigError.invalidValue` (not expected: the defaults are valid values).
+  public func withProtocolDefaults() throws -> RunConfig {
+    var config = self
+    for (key, value) in benchmark.protocolDefaults where !explicitKeys.keys.contains(key) {
+      try config.set(key, text: value)
+    }
+    config.explicitKeys.keys.formUnion(Self.keys)
+    return config
+  }
+
   /// The task stream this configuration describes, on `data` (the `dataset` key's data).
   /// Custom tasks naming other datasets get them from `load`, once per name.
   /// - Throws: `TrainingError.invalidSetting` for impossible splits; `ConfigError` for
@@ -24,9 +36,14 @@ extension RunConfig {
         expected: "custom when custom_tasks is given (or drop custom_tasks)")
     }
     let streams = RandomStreams(seed: seed)
+    if let long = try longStream() {
+      return try long.stream(data: data, preprocessing: preprocess, streams: streams)
+    }
     let benchmark: Benchmark
     var sources = [data]
     switch self.benchmark {
+    case .onlinePermuted, .labelPermuted, .bitFlipping, .pairs:
+      preconditionFailure("long streams are built above")
     case .custom:
       guard let customTasks, !customTasks.isEmpty else {
         throw ConfigError.invalidValue(
@@ -66,6 +83,40 @@ extension RunConfig {
     return stream
   }
 
+  /// The long stream this configuration describes (nil for the other benchmarks).
+  /// - Throws: `ConfigError.invalidValue` for settings a long stream does not take.
+  func longStream() throws -> LongStream? {
+    guard benchmark.isLongStream else { return nil }
+    let examples = taskExamples ?? Int(
+      benchmark.protocolDefaults.first { $0.key == "task_examples" }?.value ?? "") ?? 1
+    if scenario != .domain {
+      throw ConfigError.invalidValue(
+        key: "scenario", value: scenario.rawValue,
+        expected: "domain for \(benchmark.rawValue): every task of a long stream shares the outputs")
+    }
+    if evalEvery != nil {
+      throw ConfigError.invalidValue(
+        key: "eval_every", value: "\(evalEvery ?? 0)",
+        expected:
+          "nothing for \(benchmark.rawValue): evaluating every seen task is T² evaluations; long streams report online accuracy per task and each task's test accuracy at its end"
+      )
+    }
+    if fwt {
+      throw ConfigError.invalidValue(
+        key: "fwt", value: "true", expected: "false for \(benchmark.rawValue) (no accuracy matrix)")
+    }
+    switch benchmark {
+    case .onlinePermuted: return .onlinePermuted(tasks: tasks, examples: examples)
+    case .labelPermuted: return .labelPermuted(tasks: tasks, examples: examples)
+    case .pairs: return .pairs(tasks: tasks, examples: examples, testExamples: 100)
+    case .bitFlipping:
+      throw ConfigError.invalidValue(
+        key: "benchmark", value: "bit-flipping",
+        expected: "a classification benchmark: bit-flipping is a regression problem, run it with `engram plasticity bit-flipping`")
+    case .split, .permuted, .rotated, .custom: return nil
+    }
+  }
+
   /// The experiment this configuration describes, on `data` (other datasets via `load`).
   /// - Throws: stream, architecture and strategy errors.
   public func makePlan(
@@ -73,6 +124,7 @@ extension RunConfig {
   ) throws -> ExperimentPlan {
     try validate()
     let stream = try makeStream(data: data, load: load)
+    let long = benchmark.isLongStream
     let optimizerSpec: OptimizerSpec
     switch optimizer {
     case .adam: optimizerSpec = .adam(learningRate: effectiveLearningRate, weightDecay: weightDecay)
@@ -89,12 +141,15 @@ extension RunConfig {
       batchSize: batch, epochs: epochs, iterations: iterations,
       resetOptimizerPerTask: resetOptimizer,
       replayCombination: replayLoss, boundariesVisible: !hideBoundaries)
+    var trainerConfig = trainer
+    trainerConfig.resetsHeadPerTask = benchmark == .pairs
     var plan = ExperimentPlan(
-      stream: stream, architecture: model, optimizer: optimizerSpec, trainer: trainer,
+      stream: stream, architecture: model, optimizer: optimizerSpec, trainer: trainerConfig,
       strategies: try strategy.make(try methodSettings(for: stream)),
       evaluateEvery: evalEvery, computeReferences: fwt, seed: seed)
     plan.initializer = initializer
     plan.activation = activation
+    plan.evaluation = long ? .currentTask : .allTasks
     plan.evaluationSubset = evalSubset
     return plan
   }

@@ -16,6 +16,7 @@ public struct RunConfig: Equatable, Sendable {
   public var dataset = "fashion-mnist"
   public var scenario: Scenario = .class
   public var tasks = 5
+  public var taskExamples: Int? = nil
   public var classOrder: [Int]? = nil
   public var groups: [[Int]]? = nil
   public var customTasks: [CustomTaskConfig]? = nil
@@ -54,12 +55,25 @@ public struct RunConfig: Equatable, Sendable {
   public var fwt = false
   public var seed: UInt64 = 0
   public var threads = ProcessInfo.processInfo.activeProcessorCount
+  /// The keys set explicitly so far (flags, YAML, sweeps), so that a long stream's protocol
+  /// defaults fill in only the others (`withProtocolDefaults`).
+  public var explicitKeys = ExplicitKeys()
 
   /// The defaults.
   public init() {}
 
   /// The learning rate in effect (0.01 for SGD, 0.001 for Adam unless set).
   public var effectiveLearningRate: Float { lr ?? (optimizer == .adam ? 0.001 : 0.01) }
+}
+
+/// Keys a configuration set explicitly. Not part of what a configuration is: two configurations
+/// with the same values are equal however they were written.
+public struct ExplicitKeys: Sendable, Equatable {
+  /// The snake_case keys.
+  public var keys: Set<String> = []
+  /// An empty set.
+  public init() {}
+  public static func == (a: ExplicitKeys, b: ExplicitKeys) -> Bool { true }
 }
 
 /// The task sequences `benchmark` names.
@@ -72,6 +86,55 @@ public enum BenchmarkKind: String, Sendable, CaseIterable {
   case rotated
   /// The tasks of `custom_tasks`.
   case custom
+  /// Online Permuted: hundreds of pixel permutations, one pass each, small batches.
+  case onlinePermuted = "online-permuted"
+  /// Label-permuted: the labels re-permuted per task (UPGD's protocol).
+  case labelPermuted = "label-permuted"
+  /// Slowly-changing regression (Dohare et al.'s bit-flipping problem).
+  case bitFlipping = "bit-flipping"
+  /// Continual pairs: binary tasks of random class pairs with a fresh head each.
+  case pairs
+
+  /// Whether this is a long loss-of-plasticity stream (evaluated per task at its end, with
+  /// online accuracy, no accuracy matrix).
+  public var isLongStream: Bool {
+    switch self {
+    case .onlinePermuted, .labelPermuted, .bitFlipping, .pairs: return true
+    case .split, .permuted, .rotated, .custom: return false
+    }
+  }
+
+  /// The protocol's settings (reference/plasticity.md §10, scaled to run in minutes on two
+  /// cores), used for every key a configuration does not set itself.
+  public var protocolDefaults: [(key: String, value: String)] {
+    switch self {
+    case .onlinePermuted:
+      return [
+        ("tasks", "200"), ("task_examples", "10000"), ("model", "mlp:100,100"), ("batch", "16"),
+        ("epochs", "1"), ("lr", "0.01"), ("momentum", "0"), ("scenario", "domain"),
+        ("preprocess", "none"),
+      ]
+    case .labelPermuted:
+      return [
+        ("tasks", "80"), ("task_examples", "2500"), ("model", "mlp:300,150"), ("batch", "1"),
+        ("epochs", "1"), ("lr", "0.01"), ("momentum", "0"), ("scenario", "domain"),
+        ("preprocess", "none"),
+      ]
+    case .pairs:
+      return [
+        ("tasks", "50"), ("task_examples", "600"), ("model", "mlp:100,100"), ("batch", "100"),
+        ("epochs", "20"), ("lr", "0.01"), ("momentum", "0.9"), ("scenario", "domain"),
+        ("preprocess", "none"),
+      ]
+    case .bitFlipping:
+      return [
+        ("tasks", "100"), ("task_examples", "10000"), ("model", "mlp:5"), ("batch", "1"),
+        ("epochs", "1"), ("lr", "0.01"), ("momentum", "0"), ("scenario", "domain"),
+        ("preprocess", "none"),
+      ]
+    case .split, .permuted, .rotated, .custom: return []
+    }
+  }
 }
 
 /// The optimisers `optimizer` names.

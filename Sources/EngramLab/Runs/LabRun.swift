@@ -177,6 +177,7 @@ public enum LabRun {
 
   /// The run's experiment, built from its data: every check short of training.
   private static func experiment(for config: RunConfig) throws -> ContinualExperiment {
+    let config = try config.withProtocolDefaults()
     let data = try DatasetResolver.load(config.dataset, seed: config.seed)
     let seed = config.seed
     let plan = try config.makePlan(data: data) { try DatasetResolver.load($0, seed: seed) }
@@ -188,7 +189,9 @@ public enum LabRun {
     observer: (ExperimentEvent) -> Void
   ) throws -> RunOutcome {
     // Everything that can be checked is checked before anything is written: the settings,
-    // the data, the stream, the model and the strategies' preparation.
+    // the data, the stream, the model and the strategies' preparation. A long stream's
+    // protocol defaults become part of the recorded settings.
+    let config = try config.withProtocolDefaults()
     BLASThreads.set(config.threads)
     let experiment = try experiment(for: config)
     let store = try options.storePath.map { try ResultsStore(path: $0) }

@@ -9,7 +9,8 @@ public struct RunMetrics: Sendable, Equatable {
   public static let names = [
     "average_accuracy", "forgetting", "forgetting_drop", "bwt", "fwt", "fwt_zero_shot",
     "learning_accuracy", "average_incremental_accuracy", "min_acc", "wc_acc",
-    "windowed_forgetting",
+    "windowed_forgetting", "mean_online_accuracy", "final_online_accuracy",
+    "mean_task_end_accuracy",
   ]
 
   /// Value of each metric that the run defines.
@@ -30,9 +31,18 @@ public struct RunMetrics: Sendable, Equatable {
       ("min_acc", result.curves?.minACC),
       ("wc_acc", result.curves?.wcACC),
       ("windowed_forgetting", result.curves?.windowedForgetting()),
+      ("mean_online_accuracy", Self.mean(result.onlineAccuracy)),
+      ("final_online_accuracy", result.onlineAccuracy?.last),
+      ("mean_task_end_accuracy", Self.mean(result.taskEndAccuracy)),
     ]
     values = Dictionary(
       uniqueKeysWithValues: all.compactMap { name, value in value.map { (name, $0) } })
+  }
+
+  /// The mean of a non-empty list.
+  static func mean(_ values: [Double]?) -> Double? {
+    guard let values, !values.isEmpty else { return nil }
+    return values.reduce(0, +) / Double(values.count)
   }
 
   /// A metric's value (nil when the run does not define it).

@@ -63,7 +63,8 @@ public enum NetworkReplayStudy {
       withinTaskOutputs && stream.scenario == .class
       ? TaskStream(
         name: stream.name, scenario: .task, classOutputs: stream.classOutputs,
-        tasks: stream.tasks, outputCount: stream.outputCount, trainingViews: stream.trainingViews)
+        tasks: stream.tasks, outputCount: stream.outputCount, views: stream.trainingViews,
+        testViews: stream.testViews)
       : stream
     return ReplayStudyDesign(
       stream: stream, evaluation: evaluation, architecture: plan.architecture,

@@ -17,6 +17,13 @@ struct RunReport: Encodable {
   let minAcc: Nullable<Double>
   let wcAcc: Nullable<Double>
   let windowedForgetting: Nullable<Double>
+  /// Long streams: per task, the mean pre-update accuracy on its batches (null otherwise:
+  /// every run measures it, but only long streams report it).
+  let onlineAccuracy: Nullable<[Double]>
+  /// Long streams: per task, its test accuracy when its training ended.
+  let taskEndAccuracy: Nullable<[Double]>
+  let meanOnlineAccuracy: Nullable<Double>
+  let meanTaskEndAccuracy: Nullable<Double>
   let curves: Nullable<ContinualEvaluation>
   let untrainedAccuracy: [Double]
   let referenceAccuracy: Nullable<[Double]>
@@ -56,6 +63,10 @@ struct RunReport: Encodable {
     minAcc = Nullable(m["min_acc"])
     wcAcc = Nullable(m["wc_acc"])
     windowedForgetting = Nullable(m["windowed_forgetting"])
+    onlineAccuracy = Nullable(result.onlineAccuracy)
+    taskEndAccuracy = Nullable(result.taskEndAccuracy)
+    meanOnlineAccuracy = Nullable(m["mean_online_accuracy"])
+    meanTaskEndAccuracy = Nullable(m["mean_task_end_accuracy"])
     curves = Nullable(result.curves)
     untrainedAccuracy = result.untrainedAccuracy
     referenceAccuracy = Nullable(result.referenceAccuracy)
@@ -73,6 +84,7 @@ struct RunReport: Encodable {
   /// The accuracy matrix and metrics as text.
   static func table(_ result: ExperimentResult, metrics: RunMetrics, config: RunConfig) -> String
   {
+    if result.isLongStream { return longStreamTable(result, metrics: metrics, config: config) }
     let r = result.accuracyMatrix
     let n = r.taskCount
     var lines: [String] = []
@@ -103,6 +115,48 @@ struct RunReport: Encodable {
     for (name, value) in entries where value != nil {
       metricTable.add([name, String(format: "%.4f", value ?? 0)])
     }
+    addCosts(to: &metricTable, report)
+    lines.append(metricTable.rendered)
+    return lines.joined(separator: "\n")
+  }
+
+  /// A long stream's table: online and task-end accuracy at about ten tasks spread over the
+  /// stream (every task is in the JSON and the store), then the means and costs.
+  static func longStreamTable(
+    _ result: ExperimentResult, metrics: RunMetrics, config: RunConfig
+  ) -> String {
+    let online = result.onlineAccuracy ?? []
+    let end = result.taskEndAccuracy ?? []
+    let n = online.count
+    var lines = [
+      "\(config.strategy) on \(config.benchmark.rawValue) \(config.dataset), \(n) tasks of \(config.taskExamples ?? 0) examples"
+    ]
+    var table = TextTable(["task", "online accuracy", "test accuracy at its end"])
+    let shown = n <= 12 ? Array(0..<n) : Array(Set((0..<10).map { $0 * (n - 1) / 9 })).sorted()
+    for t in shown {
+      table.add([
+        "\(t + 1)", String(format: "%.4f", online[t]),
+        t < end.count ? String(format: "%.4f", end[t]) : "",
+      ])
+    }
+    lines.append(table.rendered)
+    lines.append("")
+    let report = RunReport(result: result, metrics: metrics, config: config)
+    var metricTable = TextTable(["metric", "value"])
+    for (name, key) in [
+      ("mean online accuracy", "mean_online_accuracy"),
+      ("final online accuracy", "final_online_accuracy"),
+      ("mean test accuracy at task ends", "mean_task_end_accuracy"),
+    ] {
+      if let value = metrics[key] { metricTable.add([name, String(format: "%.4f", value)]) }
+    }
+    addCosts(to: &metricTable, report)
+    lines.append(metricTable.rendered)
+    return lines.joined(separator: "\n")
+  }
+
+  /// Time, compute and memory rows.
+  static func addCosts(to metricTable: inout TextTable, _ report: RunReport) {
     metricTable.add([
       "wall time",
       String(format: "%.1f s (training %.1f s)", report.seconds, report.trainingSeconds),
@@ -110,8 +164,6 @@ struct RunReport: Encodable {
     metricTable.add(["training FLOPs", String(format: "%.3g", report.trainingFlops)])
     metricTable.add(["peak memory", String(format: "%.0f MB", Double(report.peakMemoryBytes) / 1e6)])
     metricTable.add(["memory buffers", "\(report.memoryBufferBytes) bytes"])
-    lines.append(metricTable.rendered)
-    return lines.joined(separator: "\n")
   }
 }
 
