@@ -133,7 +133,7 @@ struct ExperimentTests {
         ContinualTask(
           name: broken.name, index: 1, train: nan, test: broken.test,
           transforms: broken.transforms, units: broken.units, sourceClasses: broken.sourceClasses),
-      ], outputCount: clean.outputCount, trainingViews: clean.trainingViews)
+      ], outputCount: clean.outputCount, views: clean.trainingViews, testViews: nil)
     var uninterrupted = plan(clean)
     uninterrupted.computeReferences = true
     var diverging = plan(poisoned)

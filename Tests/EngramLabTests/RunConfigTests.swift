@@ -228,6 +228,13 @@ struct RunConfigTests {
     try config.apply(yaml: "--- # nothing here\n...\n", file: "c.yaml")
     try config.apply(yaml: "lr:\nbatch: ~\n", file: "c.yaml")
     #expect(config.lr == nil && config.batch == RunConfig().batch)
+    // A null is the default, not the value an earlier layer set.
+    try config.set("batch", text: "7")
+    try config.set("batch", text: "none")
+    #expect(config.batch == RunConfig().batch)
+    // ... except where "none" is a value of the key.
+    try config.set("preprocess", text: "none")
+    #expect(config.preprocess == Preprocessing.none)
     for (key, text) in [("groups", "0,1;;2"), ("groups", "0,1;"), ("class_order", "0,,1"), ("angles", "0,")] {
       #expect(throws: ConfigError.self, "\(key) \(text)") { try config.set(key, text: text) }
     }
@@ -284,5 +291,49 @@ struct RunConfigUPGDTests {
     }
     #expect(seed != other)
     #expect(throws: ConfigError.self) { try config.apply(yaml: "upgd_beta: 1\n", file: "c.yaml") }
+  }
+}
+
+@Suite("Run configuration: long streams")
+struct RunConfigLongStreamTests {
+  @Test("a long stream's protocol defaults fill only the keys not set, in any order and layer")
+  func protocolDefaults() throws {
+    var flagsFirst = RunConfig()
+    try flagsFirst.set("tasks", text: "7")
+    try flagsFirst.set("benchmark", text: "online-permuted")
+    let a = try flagsFirst.withProtocolDefaults()
+    #expect(a.tasks == 7 && a.batch == 16 && a.taskExamples == 10_000 && a.momentum == 0)
+    #expect(a.model == .mlp(hidden: [100, 100]) && a.scenario == .domain && a.preprocess == Preprocessing.none)
+    var yaml = RunConfig()
+    try yaml.apply(yaml: "benchmark: pairs\nbatch: 50\n", file: "c.yaml")
+    let b = try yaml.withProtocolDefaults()
+    #expect(b.batch == 50 && b.epochs == 20 && b.tasks == 50 && b.taskExamples == 600)
+    // The split default is untouched, and resolving twice changes nothing.
+    #expect(try RunConfig().withProtocolDefaults() == RunConfig())
+    #expect(try b.withProtocolDefaults() == b)
+    // Stored settings (all keys) come back as they were.
+    let again = try RunConfig(json: b.json, file: "config.json")
+    #expect(try again.withProtocolDefaults() == b)
+  }
+
+  @Test("long streams refuse settings that would evaluate T² times or break the shared outputs")
+  func refusals() throws {
+    var random = RandomStream(seed: 3)
+    let data = TrainTestData(
+      train: try SyntheticData.images(
+        classes: 4, examplesPerClass: 20, side: 8, name: "own", using: &random),
+      test: try SyntheticData.images(
+        classes: 4, examplesPerClass: 5, side: 8, name: "own", using: &random))
+    for extra in ["eval_every: 10", "scenario: class", "fwt: true"] {
+      var config = RunConfig()
+      try config.apply(yaml: "benchmark: online-permuted\ntask_examples: 20\n\(extra)\n", file: "c.yaml")
+      #expect(throws: ConfigError.self, "\(extra)") {
+        try config.withProtocolDefaults().makePlan(data: data)
+      }
+    }
+    var fine = RunConfig()
+    try fine.apply(yaml: "benchmark: label-permuted\ntask_examples: 20\ntasks: 3\n", file: "c.yaml")
+    let plan = try fine.withProtocolDefaults().makePlan(data: data)
+    #expect(plan.evaluation == .currentTask && plan.stream.tasks.count == 3)
   }
 }

@@ -89,6 +89,8 @@ public enum ConfigKind: Sendable, Equatable {
   public func parse(_ text: String, key: String) throws -> ConfigValue {
     let fail = ConfigError.invalidValue(key: key, value: text, expected: expected)
     let trimmed = text.trimmingCharacters(in: .whitespaces)
+    // "none" is a value of some choices (preprocess: none) before it is a null.
+    if case .choice(let values) = self, values.contains(trimmed) { return .string(trimmed) }
     if trimmed == "null" || trimmed == "none" { return .null }
     switch self {
     case .bool:

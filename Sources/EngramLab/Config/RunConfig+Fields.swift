@@ -154,8 +154,20 @@ extension RunConfig {
     guard let field = Self.field(named: name) else {
       throw ConfigError.unknownKey(key: name, file: file, line: line, valid: Self.keys)
     }
-    field.set(&self, try field.kind.check(value, key: field.key))
-    explicitKeys.keys.insert(field.key)
+    assign(field, try field.kind.check(value, key: field.key))
+  }
+
+  /// Sets a checked value. A null (YAML `null`/`~`/nothing, the text `none`) means the key's
+  /// default — not "keep whatever an earlier layer set" — and leaves the key unset, so a long
+  /// stream's protocol default applies to it.
+  private mutating func assign(_ field: ConfigField, _ value: ConfigValue) {
+    if value == .null {
+      field.set(&self, field.get(RunConfig()))
+      explicitKeys.keys.remove(field.key)
+    } else {
+      field.set(&self, value)
+      explicitKeys.keys.insert(field.key)
+    }
   }
 
   /// Checks `value` against the field `key` (type and range), for commands that take the same
@@ -174,8 +186,7 @@ extension RunConfig {
     guard let field = Self.field(named: name) else {
       throw ConfigError.unknownKey(key: name, file: nil, line: nil, valid: Self.keys)
     }
-    field.set(&self, try field.kind.parse(text, key: field.key))
-    explicitKeys.keys.insert(field.key)
+    assign(field, try field.kind.parse(text, key: field.key))
   }
 
   /// The resolved configuration, every key with its value (nil = the documented default).

@@ -1,0 +1,177 @@
+import EngramContinual
+import EngramData
+import EngramNN
+import EngramRandom
+import EngramTestSupport
+import Foundation
+import Testing
+
+@testable import EngramContinual
+
+/// Ten-class 8×8 images, 30 training and 10 test examples per class.
+func tenClassImages(seed: UInt64 = 5) throws -> TrainTestData {
+  var random = RandomStream(seed: seed)
+  return TrainTestData(
+    train: try SyntheticData.images(
+      classes: 10, examplesPerClass: 30, side: 8, name: "images/train", using: &random),
+    test: try SyntheticData.images(
+      classes: 10, examplesPerClass: 10, side: 8, name: "images/test", using: &random))
+}
+
+@Suite("Long streams")
+struct LongStreamTests {
+  @Test("online permuted: each task its own permutation of a fresh subset of the shared data, same every read")
+  func onlinePermuted() throws {
+    let data = try tenClassImages()
+    let stream = try LongStream.onlinePermuted(tasks: 300, examples: 40).stream(
+      data: data, preprocessing: .none, streams: RandomStreams(seed: 1))
+    #expect(stream.tasks.count == 300 && stream.outputCount == 10 && stream.scenario == .domain)
+    #expect(stream.trainingViews.isGenerated)
+    let first = stream.trainingViews[7]
+    #expect(first == stream.trainingViews[7], "views are generated deterministically")
+    #expect(first.count == 40 && Set(first.map(\.index)).count == 40)
+    #expect(first.allSatisfy { $0.task == 7 } && first != stream.trainingViews[8])
+    // Every task reads the one training set; only its transform differs.
+    #expect(stream.tasks.allSatisfy { $0.train == data.train })
+    let reader = StreamBatchReader(stream: stream)
+    let a = Tensor(rows: 1, columns: 64)
+    let b = Tensor(rows: 1, columns: 64)
+    var labels: [Int32] = [0, 0]
+    reader.read([ExampleReference(task: 0, index: 3)], into: a, start: 0, labels: &labels)
+    reader.read([ExampleReference(task: 1, index: 3)], into: b, start: 0, labels: &labels[1])
+    #expect(Array(a.buffer) != Array(b.buffer) && Array(a.buffer).sorted() == Array(b.buffer).sorted())
+    #expect(labels[0] == labels[1] && labels[0] == data.train.labels[3])
+    #expect(throws: TrainingError.self) {
+      try LongStream.onlinePermuted(tasks: 2, examples: 301).stream(
+        data: data, preprocessing: .none, streams: RandomStreams(seed: 1))
+    }
+  }
+
+  @Test("label-permuted: the images stay, each task's labels are a permutation read through its map")
+  func labelPermuted() throws {
+    let data = try tenClassImages()
+    let stream = try LongStream.labelPermuted(tasks: 4, examples: 50).stream(
+      data: data, preprocessing: .none, streams: RandomStreams(seed: 2))
+    let maps = stream.tasks.compactMap(\.labelMap)
+    #expect(maps.count == 4 && maps.allSatisfy { Set($0) == Set((0..<10).map(Int32.init)) })
+    #expect(Set(maps.map { $0.map(String.init).joined() }).count == 4)
+    let reader = StreamBatchReader(stream: stream)
+    let x = Tensor(rows: 10, columns: 64)
+    var labels = [Int32](repeating: 0, count: 10)
+    let examples = (0..<10).map { ExampleReference(task: 2, index: $0 * 30) }
+    reader.read(examples, into: x, start: 0, labels: &labels)
+    #expect(labels == examples.map { maps[2][Int(data.train.labels[$0.index])] })
+  }
+
+  @Test("pairs: two classes per task, labels 0 and 1, test views of both classes, a fresh head each task")
+  func pairs() throws {
+    let data = try tenClassImages()
+    let stream = try LongStream.pairs(tasks: 6, examples: 12, testExamples: 5).stream(
+      data: data, preprocessing: .none, streams: RandomStreams(seed: 3))
+    #expect(stream.outputCount == 2)
+    for t in 0..<6 {
+      let classes = stream.tasks[t].sourceClasses
+      #expect(classes.count == 2 && classes[0] != classes[1])
+      let view = stream.trainingViews[t]
+      #expect(view.count == 24)
+      #expect(view.allSatisfy { classes.contains(Int(data.train.labels[$0.index])) })
+      let test = stream.testIndices(task: t)
+      #expect(test.count == 10 && test.allSatisfy { classes.contains(Int(data.test.labels[$0])) })
+    }
+    #expect(throws: TrainingError.self) {
+      try LongStream.pairs(tasks: 2, examples: 31, testExamples: 5).stream(
+        data: data, preprocessing: .none, streams: RandomStreams(seed: 3))
+    }
+    // The head is zeroed when each task begins.
+    let model = try Architecture.mlp(hidden: [8]).build(input: stream.input, outputs: 2)
+    model.initialize(streams: RandomStreams(seed: 1))
+    var config = TrainerConfig(batchSize: 8)
+    config.resetsHeadPerTask = true
+    let trainer = try Trainer(
+      model: model, optimizer: SGD(learningRate: 0.1, momentum: 0.9), config: config,
+      stream: stream, streams: RandomStreams(seed: 1))
+    try trainer.beginTask(0)
+    try trainer.train(task: 0)
+    let head = try #require(model.windows.last)
+    #expect(model.parameters[head.offset..<(head.offset + head.count)].contains { $0 != 0 })
+    try trainer.beginTask(1)
+    #expect(model.parameters[head.offset..<(head.offset + head.count)].allSatisfy { $0 == 0 })
+    #expect(model.parameters[0] != 0, "only the head is reset")
+  }
+
+  @Test("online accuracy is the accuracy of the logits before each step's update")
+  func onlineAccuracy() throws {
+    let data = try tenClassImages()
+    let stream = try LongStream.onlinePermuted(tasks: 1, examples: 100).stream(
+      data: data, preprocessing: .standardize, streams: RandomStreams(seed: 4))
+    // With a zero learning rate nothing changes, so the online accuracy is the model's
+    // accuracy on the task's training view.
+    let model = try Architecture.mlp(hidden: [16]).build(input: stream.input, outputs: 10)
+    model.initialize(streams: RandomStreams(seed: 4))
+    let trainer = try Trainer(
+      model: model, optimizer: SGD(learningRate: 0), config: TrainerConfig(batchSize: 7),
+      stream: stream, streams: RandomStreams(seed: 4))
+    try trainer.beginTask(0)
+    try trainer.train(task: 0)
+    let view = stream.trainingViews[0]
+    let x = Tensor(rows: view.count, columns: 64)
+    var labels = [Int32](repeating: 0, count: view.count)
+    StreamBatchReader(stream: stream).read(view, into: x, start: 0, labels: &labels)
+    model.prepare(batchCapacity: view.count)
+    var predictions = [Int32](repeating: 0, count: view.count)
+    SoftmaxCrossEntropy.predictions(
+      logits: model.forward(x, mode: .inference), into: &predictions)
+    let expected = Double(zip(predictions, labels).filter { $0 == $1 }.count) / Double(view.count)
+    #expect(trainer.lastTaskOnline.seen == 100)
+    #expect(abs(trainer.lastTaskOnline.accuracy - expected) < 1e-12)
+  }
+
+  @Test("a long-stream run reports online and task-end accuracy per task, no matrix, and resumes exactly")
+  func runAndResume() throws {
+    let data = try tenClassImages()
+    func plan() throws -> ExperimentPlan {
+      var p = ExperimentPlan(
+        stream: try LongStream.onlinePermuted(tasks: 6, examples: 60).stream(
+          data: data, preprocessing: .standardize, streams: RandomStreams(seed: 6)),
+        architecture: .mlp(hidden: [16]),
+        optimizer: .sgd(learningRate: 0.05, momentum: 0, weightDecay: 0),
+        trainer: TrainerConfig(batchSize: 4, epochs: 1),
+        strategies: [ContinualBackprop(replacementRate: 0.01, maturity: 5)], seed: 6)
+      p.evaluation = .currentTask
+      p.evaluationSubset = 50
+      return p
+    }
+    let folder = try Fixtures.temporaryDirectory("long-resume")
+    let file = folder.appendingPathComponent("run.ckpt")
+    var snapshots: [Data] = []
+    let whole = try ContinualExperiment(plan: try plan()).run(
+      observer: { _ in
+        if let data = try? Data(contentsOf: file), data != snapshots.last { snapshots.append(data) }
+      }, checkpointing: ExperimentCheckpointing(file: file, every: 5, fingerprint: "long"))
+    #expect(whole.accuracyMatrix.rows.isEmpty && whole.isLongStream)
+    #expect(whole.onlineAccuracy?.count == 6 && whole.taskEndAccuracy?.count == 6)
+    #expect(snapshots.count >= 8)
+    for (i, snapshot) in snapshots.enumerated() {
+      let resumed = try ContinualExperiment(plan: try plan()).run(
+        checkpointing: ExperimentCheckpointing(
+          file: folder.appendingPathComponent("again.ckpt"), every: 5, fingerprint: "long",
+          resume: try CheckpointFile.decode([UInt8](snapshot), file: "snapshot \(i)")))
+      #expect(resumed.onlineAccuracy == whole.onlineAccuracy, "snapshot \(i)")
+      #expect(resumed.taskEndAccuracy == whole.taskEndAccuracy, "snapshot \(i)")
+    }
+  }
+
+  @Test("a result stored before online accuracy existed still decodes")
+  func olderResults() throws {
+    let result = ExperimentResult(
+      accuracyMatrix: AccuracyMatrix(rows: [[0.5]]), untrainedAccuracy: [], referenceAccuracy: nil,
+      curves: nil, taskLosses: [1],
+      cost: CostReport(
+        seconds: 1, trainingSeconds: 1, evaluationSeconds: 0, trainingFLOPs: 1, peakMemoryBytes: 1,
+        memoryBufferBytes: 0, parameterCount: 1))
+    let json = try JSONEncoder().encode(result)
+    #expect(!String(decoding: json, as: UTF8.self).contains("onlineAccuracy"))
+    let back = try JSONDecoder().decode(ExperimentResult.self, from: json)
+    #expect(back == result && back.onlineAccuracy == nil && !back.isLongStream)
+  }
+}
