@@ -29,6 +29,8 @@ public struct ExperimentPlan {
   public var seed: UInt64 = 0
   /// What is evaluated when a task ends.
   public var evaluation: EvaluationScope = .allTasks
+  /// Plasticity diagnostics measured when each task ends (nil: none).
+  public var diagnostics: DiagnosticsSettings?
 
   /// A plan.
   public init(
@@ -85,6 +87,8 @@ public struct ExperimentResult: Sendable, Codable, Equatable {
   public var onlineAccuracy: [Double]?
   /// Per task, its test accuracy when its training ends (with `EvaluationScope.currentTask`).
   public var taskEndAccuracy: [Double]?
+  /// Per task, the plasticity diagnostics when it ended (with `--diagnostics`).
+  public var diagnostics: [TaskDiagnostics]?
 
   /// A result (runs make these; stores and tests rebuild them).
   public init(
@@ -174,6 +178,8 @@ public final class ContinualExperiment {
   let evaluator: Evaluator
   /// Per task, the fixed test subset of continual evaluation (empty when it is off).
   let subsets: [[Int]]
+  /// Measures the diagnostics, when the plan asks for them.
+  let probe: PlasticityProbe?
 
   /// An experiment, ready to run.
   /// - Throws: `TrainingError.invalidSetting` (e.g. `evaluateEvery` < 1), `.conflictingRoles`,
@@ -192,6 +198,10 @@ public final class ContinualExperiment {
       model: model, optimizer: plan.optimizer.make(), config: plan.trainer, stream: plan.stream,
       strategies: plan.strategies, streams: streams)
     evaluator = Evaluator(stream: plan.stream, model: model)
+    let built = model
+    probe = try plan.diagnostics.map {
+      try PlasticityProbe(settings: $0, model: built, stream: plan.stream, seed: plan.seed)
+    }
     if plan.evaluateEvery != nil {
       var choose = streams.stream(.evaluation)
       subsets = plan.stream.tasks.map { task in
@@ -327,6 +337,14 @@ final class ExperimentRun {
     state.losses.append(loss)
     state.online = (state.online ?? []) + [trainer.lastTaskOnline.accuracy]
     try trainer.endTask(t, examples: examples)
+    if let probe = experiment.probe {
+      let measured = try timed {
+        try probe.measure(
+          model: model, task: t, taskCount: stream.tasks.count,
+          learningRate: trainer.optimizer.learningRate)
+      }
+      state.diagnostics = (state.diagnostics ?? []) + [measured]
+    }
     state.curves?.taskEnds[t] = trainer.iteration
     if let last = state.curves?.points[t].last?.iteration, last != trainer.iteration {
       evaluateCurves(upTo: t)
@@ -388,12 +406,15 @@ final class ExperimentRun {
   }
 
   /// Evaluation work, timed apart from training and kept out of the training FLOPs.
-  private func timed<T>(_ body: () -> T) -> T {
+  private func timed<T>(_ body: () throws -> T) rethrows -> T {
     let start = Date()
     let before = model.meter.forwardExamples
-    let value = body()
+    let backwardBefore = model.meter.backwardExamples
+    let value = try body()
     state.evaluationSeconds += Date().timeIntervalSince(start)
     state.evaluationForwards += model.meter.forwardExamples - before
+    let backwards = model.meter.backwardExamples - backwardBefore
+    if backwards > 0 { state.evaluationBackwards = (state.evaluationBackwards ?? 0) + backwards }
     return value
   }
 
@@ -404,7 +425,8 @@ final class ExperimentRun {
     let trainingForwards = meter.forwardExamples - state.evaluationForwards
     let flops =
       2 * Double(meter.macsPerExample)
-      * (Double(trainingForwards) + 2 * Double(meter.backwardExamples))
+      * (Double(trainingForwards)
+        + 2 * Double(meter.backwardExamples - (state.evaluationBackwards ?? 0)))
     var result = ExperimentResult(
       accuracyMatrix: AccuracyMatrix(rows: state.rows), untrainedAccuracy: state.untrained,
       referenceAccuracy: references, curves: state.curves,
@@ -416,6 +438,7 @@ final class ExperimentRun {
         memoryBufferBytes: trainer.strategyMemoryBytes,
         parameterCount: model.parameterCount))
     result.onlineAccuracy = state.online
+    result.diagnostics = state.diagnostics
     result.taskEndAccuracy = plan.evaluation == .currentTask ? (state.taskEnd ?? []) : nil
     return result
   }

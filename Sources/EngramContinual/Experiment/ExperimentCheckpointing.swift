@@ -20,6 +20,9 @@ struct ExperimentState: Codable {
   /// Optional so that checkpoints from before online accuracy still load.
   var online: [Double]?
   var taskEnd: [Double]?
+  var diagnostics: [TaskDiagnostics]?
+  /// Backward passes of probes (diagnostics), kept out of the training FLOPs.
+  var evaluationBackwards: Int?
 }
 
 /// Where a run saves itself, how often, and the checkpoint it continues from.

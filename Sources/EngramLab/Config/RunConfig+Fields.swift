@@ -127,6 +127,19 @@ extension RunConfig {
     int(
       "eval_subset", 1...1_000_000, \.evalSubset, "Test examples per task for continual evaluation"),
     bool("fwt", \.fwt, "Train a fresh model per task for forward transfer and intransigence"),
+    bool(
+      "diagnostics", \.diagnostics,
+      "Plasticity diagnostics at each task end: dormant and dead units, effective rank, srank, feature and weight magnitudes, gradient norms, a plasticity probe"
+    ),
+    double(
+      "diagnostics_tau", 0...1, \.diagnosticsTau,
+      "Diagnostics: a unit is dormant when its ReDo score (mean |h| over the layer's mean) is at most τ"),
+    int(
+      "diagnostics_examples", 1...100_000, \.diagnosticsExamples,
+      "Diagnostics: probe examples of each task's training data"),
+    int(
+      "plasticity_probe_every", 1...1_000_000, \.plasticityProbeEvery,
+      "Diagnostics: tasks between plasticity probes (100 SGD steps of a copy on a fixed fresh task)"),
     makeField(
       "seed", .int(0...Int.max), "Seed of every random stream",
       get: { .int(Int(clamping: $0.seed)) },

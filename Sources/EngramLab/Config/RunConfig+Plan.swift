@@ -150,6 +150,11 @@ extension RunConfig {
     plan.initializer = initializer
     plan.activation = activation
     plan.evaluation = long ? .currentTask : .allTasks
+    if diagnostics {
+      plan.diagnostics = DiagnosticsSettings(
+        dormancyThreshold: diagnosticsTau, probeExamples: diagnosticsExamples,
+        plasticityEvery: plasticityProbeEvery)
+    }
     plan.evaluationSubset = evalSubset
     return plan
   }

@@ -53,6 +53,10 @@ public struct RunConfig: Equatable, Sendable {
   public var evalEvery: Int? = nil
   public var evalSubset = 1000
   public var fwt = false
+  public var diagnostics = false
+  public var diagnosticsTau = 0.025
+  public var diagnosticsExamples = 1000
+  public var plasticityProbeEvery = 10
   public var seed: UInt64 = 0
   public var threads = ProcessInfo.processInfo.activeProcessorCount
   /// The keys set explicitly so far (flags, YAML, sweeps), so that a long stream's protocol

@@ -5,7 +5,8 @@ import GRDB
 extension ResultsStore {
   /// Writes the store as tidy CSV tables into `folder` — `runs.csv` (one row per run with
   /// every configuration key and metric as a column), `metrics.csv`, `accuracies.csv`,
-  /// `task_results.csv`, `curves.csv`, `theory_points.csv`, `study_points.csv`, `study_seeds.csv`
+  /// `task_results.csv` (with long streams' online and task-end accuracy), `diagnostics.csv`
+  /// (plasticity diagnostics: run, task, layer, measure, value), `curves.csv`, `theory_points.csv`, `study_points.csv`, `study_seeds.csv`
   /// (every seed × arm of a network replay study) and `sweeps.csv` (one observation per row;
   /// join on `run_id`). Returns each file's row count.
   /// - Throws: `StoreError`; file-system errors.
@@ -50,7 +51,11 @@ extension ResultsStore {
       ),
       (
         "task_results.csv",
-        "SELECT run_id, task, loss, untrained_accuracy, reference_accuracy, end_iteration FROM task_results ORDER BY run_id, task"
+        "SELECT run_id, task, loss, untrained_accuracy, reference_accuracy, end_iteration, online_accuracy, task_end_accuracy FROM task_results ORDER BY run_id, task"
+      ),
+      (
+        "diagnostics.csv",
+        "SELECT run_id, task, layer, measure, value FROM diagnostics ORDER BY run_id, task, measure, layer"
       ),
       (
         "curves.csv",

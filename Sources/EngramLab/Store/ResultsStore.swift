@@ -17,7 +17,7 @@ public final class ResultsStore: @unchecked Sendable {
   /// Where the store lives unless `--store` says otherwise.
   public static let defaultPath = ".engram/results.sqlite"
   /// The schema version this code writes (`PRAGMA user_version`).
-  public static let schemaVersion = 2
+  public static let schemaVersion = 3
   /// Marks the file as Engram's (`PRAGMA application_id`, "ENGR").
   static let applicationID: Int32 = 0x454E_4752
 
@@ -134,9 +134,11 @@ public final class ResultsStore: @unchecked Sendable {
         guard application == Self.applicationID else { throw StoreError.foreign(path: path) }
         return
       }
-      if version == 1 && application == Self.applicationID {
-        // Version 1 had no replay studies; everything else is unchanged.
-        try db.execute(sql: Self.studyTables)
+      if (1...2).contains(version) && application == Self.applicationID {
+        // Version 1 had no replay studies, version 2 no long-stream measures; the rest is as
+        // it was.
+        if version == 1 { try db.execute(sql: Self.studyTables) }
+        try Self.addPlasticityTables(db)
         try db.execute(sql: "PRAGMA user_version = \(Self.schemaVersion)")
         return
       }
@@ -145,6 +147,7 @@ public final class ResultsStore: @unchecked Sendable {
       guard tables == 0, application == 0 else { throw StoreError.foreign(path: path) }
       try db.execute(sql: Self.schema)
       try db.execute(sql: Self.studyTables)
+      try Self.addPlasticityTables(db)
       try db.execute(sql: "PRAGMA application_id = \(Self.applicationID)")
       try db.execute(sql: "PRAGMA user_version = \(Self.schemaVersion)")
     }
@@ -230,6 +233,29 @@ public final class ResultsStore: @unchecked Sendable {
     """
 
   /// Tables added in schema version 2.
+  /// Version 3: per-task online and task-end accuracy, and the plasticity diagnostics (one
+  /// value per task, layer and measure; layer −1 for measures of the whole network).
+  /// Idempotent, so that a store written by any earlier version upgrades.
+  static func addPlasticityTables(_ db: Database) throws {
+    let columns = try Row.fetchAll(db, sql: "PRAGMA table_info(task_results)").map {
+      $0["name"] as String
+    }
+    for column in ["online_accuracy", "task_end_accuracy"] where !columns.contains(column) {
+      try db.execute(sql: "ALTER TABLE task_results ADD COLUMN \(column) REAL")
+    }
+    try db.execute(
+      sql: """
+        CREATE TABLE IF NOT EXISTS diagnostics (
+          run_id INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
+          task INTEGER NOT NULL,
+          layer INTEGER NOT NULL,
+          measure TEXT NOT NULL,
+          value REAL NOT NULL,
+          PRIMARY KEY (run_id, task, layer, measure)
+        );
+        """)
+  }
+
   static let studyTables = """
     CREATE TABLE study_points (
       run_id INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
@@ -320,6 +346,7 @@ extension ResultsStore {
       ])
     for table in [
       "metrics", "accuracies", "task_results", "curves", "theory_points", "study_points",
+      "diagnostics",
     ] {
       try db.execute(sql: "DELETE FROM \(table) WHERE run_id = ?", arguments: [id])
     }
@@ -339,18 +366,28 @@ extension ResultsStore {
       let tasks = max(
         result.taskLosses.count, result.untrainedAccuracy.count,
         result.referenceAccuracy?.count ?? 0, result.curves?.taskEnds.count ?? 0)
+      func at(_ values: [Double]?, _ t: Int) -> Double? {
+        values.flatMap { $0.indices.contains(t) && $0[t].isFinite ? $0[t] : nil }
+      }
+      let taskRow = try db.makeStatement(
+        sql: """
+          INSERT INTO task_results (run_id, task, loss, untrained_accuracy, reference_accuracy,
+            end_iteration, online_accuracy, task_end_accuracy) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+          """)
       for t in 0..<tasks {
-        try db.execute(
-          sql: """
-            INSERT INTO task_results (run_id, task, loss, untrained_accuracy, reference_accuracy,
-              end_iteration) VALUES (?, ?, ?, ?, ?, ?)
-            """,
-          arguments: [
-            id, t, result.taskLosses.indices.contains(t) ? result.taskLosses[t] : nil,
-            result.untrainedAccuracy.indices.contains(t) ? result.untrainedAccuracy[t] : nil,
-            result.referenceAccuracy.flatMap { $0.indices.contains(t) ? $0[t] : nil },
-            result.curves.flatMap { $0.taskEnds.indices.contains(t) ? $0.taskEnds[t] : nil },
-          ])
+        try taskRow.execute(arguments: [
+          id, t, at(result.taskLosses, t), at(result.untrainedAccuracy, t),
+          at(result.referenceAccuracy, t),
+          result.curves.flatMap { $0.taskEnds.indices.contains(t) ? $0.taskEnds[t] : nil },
+          at(result.onlineAccuracy, t), at(result.taskEndAccuracy, t),
+        ])
+      }
+      let measure = try db.makeStatement(
+        sql: "INSERT INTO diagnostics (run_id, task, layer, measure, value) VALUES (?, ?, ?, ?, ?)")
+      for d in result.diagnostics ?? [] {
+        for (name, layer, value) in d.measurements where value.isFinite {
+          try measure.execute(arguments: [id, d.task, layer, name, value])
+        }
       }
       if let curves = result.curves {
         let point = try db.makeStatement(

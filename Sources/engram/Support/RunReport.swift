@@ -22,6 +22,8 @@ struct RunReport: Encodable {
   let onlineAccuracy: Nullable<[Double]>
   /// Long streams: per task, its test accuracy when its training ended.
   let taskEndAccuracy: Nullable<[Double]>
+  /// With --diagnostics: per task, the plasticity diagnostics when it ended.
+  let diagnostics: Nullable<[TaskDiagnostics]>
   let meanOnlineAccuracy: Nullable<Double>
   let meanTaskEndAccuracy: Nullable<Double>
   let curves: Nullable<ContinualEvaluation>
@@ -65,6 +67,7 @@ struct RunReport: Encodable {
     windowedForgetting = Nullable(m["windowed_forgetting"])
     onlineAccuracy = Nullable(result.onlineAccuracy)
     taskEndAccuracy = Nullable(result.taskEndAccuracy)
+    diagnostics = Nullable(result.diagnostics)
     meanOnlineAccuracy = Nullable(m["mean_online_accuracy"])
     meanTaskEndAccuracy = Nullable(m["mean_task_end_accuracy"])
     curves = Nullable(result.curves)
@@ -131,13 +134,25 @@ struct RunReport: Encodable {
     var lines = [
       "\(config.strategy) on \(config.benchmark.rawValue) \(config.dataset), \(n) tasks of \(config.taskExamples ?? 0) examples"
     ]
-    var table = TextTable(["task", "online accuracy", "test accuracy at its end"])
+    let diagnostics = result.diagnostics ?? []
+    var table = TextTable(
+      ["task", "online accuracy", "test accuracy at its end"]
+        + (diagnostics.isEmpty ? [] : ["dormant", "effective rank", "plasticity"]))
     let shown = n <= 12 ? Array(0..<n) : Array(Set((0..<10).map { $0 * (n - 1) / 9 })).sorted()
     for t in shown {
-      table.add([
+      var row = [
         "\(t + 1)", String(format: "%.4f", online[t]),
         t < end.count ? String(format: "%.4f", end[t]) : "",
-      ])
+      ]
+      if t < diagnostics.count {
+        let d = diagnostics[t]
+        row += [
+          String(format: "%.3f", TaskDiagnostics.mean(d.dormantFraction)),
+          String(format: "%.1f", TaskDiagnostics.mean(d.effectiveRank)),
+          d.plasticity.map { String(format: "%.3f", $0) } ?? "",
+        ]
+      }
+      table.add(row)
     }
     lines.append(table.rendered)
     lines.append("")
