@@ -175,3 +175,87 @@ struct LongStreamTests {
     #expect(back == result && back.onlineAccuracy == nil && !back.isLongStream)
   }
 }
+
+@Suite("Bit-flipping regression")
+struct BitFlippingTests {
+  @Test("each task is the 32 inputs of its slow bits; one slow bit flips per boundary; targets follow the LTU network")
+  func stream() throws {
+    let stream = try BitFlipping.stream(tasks: 5, examples: 100, streams: RandomStreams(seed: 1))
+    #expect(stream.isRegression && stream.outputCount == 1 && stream.tasks.count == 5)
+    var random = RandomStreams(seed: 1).stream("bit-flipping")
+    let target = BitFlipping.Target(using: &random)
+    var previous: [Float]?
+    for task in stream.tasks {
+      #expect(task.train.count == 32 && task.targets?.count == 32)
+      guard case .floats(let x) = task.train.features else {
+        Issue.record("features are floats")
+        return
+      }
+      let slow = Array(x[0..<15])
+      for k in 0..<32 {
+        let row = Array(x[(k * 20)..<((k + 1) * 20)])
+        #expect(Array(row[0..<15]) == slow)
+        #expect(row[15..<20].enumerated().allSatisfy { Int($1) == (k >> $0) & 1 })
+        #expect(task.targets?[k] == target.value(row))
+      }
+      if let previous { #expect(zip(previous, slow).filter { $0 != $1 }.count == 1) }
+      previous = slow
+    }
+    #expect(stream.trainingViews[3].count == 100 && stream.trainingViews[3] == stream.trainingViews[3])
+  }
+
+  @Test("LTU thresholds: θ = β(m + 1) − S with S the unit's −1 weights")
+  func thresholds() {
+    var random = RandomStream(seed: 9)
+    let target = BitFlipping.Target(using: &random)
+    for i in 0..<BitFlipping.targetUnits {
+      let negative = target.weights[(i * 21)..<((i + 1) * 21)].filter { $0 < 0 }.count
+      #expect(abs(target.thresholds[i] - Float(0.7 * 21 - Double(negative))) < 1e-5)
+    }
+    // An input that agrees with a unit's +1 weights on every bit fires it.
+    let weights = Array(target.weights[0..<20])
+    let agreeing = weights.map { $0 > 0 ? Float(1) : 0 }
+    var s = target.weights[20]
+    for j in 0..<20 { s += weights[j] * agreeing[j] }
+    #expect(s == Float(weights.filter { $0 > 0 }.count) + target.weights[20])
+  }
+
+  @Test("the online error is the pre-update squared error; labelled methods are refused")
+  func onlineError() throws {
+    let stream = try BitFlipping.stream(tasks: 1, examples: 50, streams: RandomStreams(seed: 2))
+    let model = try Architecture.mlp(hidden: [5]).build(input: stream.input, outputs: 1)
+    model.initialize(streams: RandomStreams(seed: 2))
+    let trainer = try Trainer(
+      model: model, optimizer: SGD(learningRate: 0), config: TrainerConfig(batchSize: 1),
+      stream: stream, streams: RandomStreams(seed: 2))
+    try trainer.beginTask(0)
+    try trainer.train(task: 0)
+    // With a zero learning rate: the mean squared error of the model over the view.
+    let view = stream.trainingViews[0]
+    var total = 0.0
+    model.prepare(batchCapacity: 1)
+    for example in view {
+      let row = Array(stream.tasks[0].train.features.floatValues[(example.index * 20)..<((example.index + 1) * 20)])
+      let y = model.forward(Tensor(rows: 1, columns: 20, values: row), mode: .inference).pointer[0]
+      let d = Double(y - (stream.tasks[0].targets?[example.index] ?? 0))
+      total += d * d
+    }
+    #expect(abs(trainer.lastTaskOnline.meanSquaredError - total / 50) < 1e-9)
+    #expect(throws: TrainingError.self) {
+      try Trainer(
+        model: model, optimizer: SGD(learningRate: 0.01), config: TrainerConfig(batchSize: 1),
+        stream: stream, strategies: [ExperienceReplay(capacity: 10)], streams: RandomStreams(seed: 2))
+    }
+    _ = try Trainer(
+      model: model, optimizer: SGD(learningRate: 0.01), config: TrainerConfig(batchSize: 1),
+      stream: stream, strategies: [ContinualBackprop(), L2Init()], streams: RandomStreams(seed: 2))
+  }
+}
+
+extension Dataset.Features {
+  /// The values of a float dataset.
+  fileprivate var floatValues: [Float] {
+    if case .floats(let values) = self { return values }
+    return []
+  }
+}

@@ -65,6 +65,8 @@ public enum EvaluationScope: String, Sendable, Codable, CaseIterable {
   /// The task just trained, on up to `evaluationSubset` of its test examples (long streams,
   /// where T² evaluations would cost more than training): `ExperimentResult.taskEndAccuracy`.
   case currentTask = "current-task"
+  /// Nothing beyond the online measures (regression streams, whose every step is new data).
+  case onlineOnly = "online-only"
 }
 
 /// What a run measured.
@@ -85,6 +87,8 @@ public struct ExperimentResult: Sendable, Codable, Equatable {
   /// Per task, the accuracy of the network's predictions on each new batch before it trained
   /// on it (online accuracy), averaged over the task's steps.
   public var onlineAccuracy: [Double]?
+  /// Regression streams: per task, the mean squared error of the pre-update predictions.
+  public var onlineError: [Double]?
   /// Per task, its test accuracy when its training ends (with `EvaluationScope.currentTask`).
   public var taskEndAccuracy: [Double]?
   /// Per task, the plasticity diagnostics when it ended (with `--diagnostics`).
@@ -104,7 +108,7 @@ public struct ExperimentResult: Sendable, Codable, Equatable {
   }
 
   /// Whether the run evaluated only each task at its end (a long stream): no accuracy matrix.
-  public var isLongStream: Bool { taskEndAccuracy != nil }
+  public var isLongStream: Bool { taskEndAccuracy != nil || onlineError != nil }
 }
 
 /// Time, compute and memory of a run (reference/methods.md §7.9).
@@ -232,8 +236,8 @@ public final class ContinualExperiment {
     do {
       for t in run.state.nextTask..<count {
         try run.trainTask(t, observer: observer)
-        if plan.evaluation == .currentTask {
-          run.evaluateTaskEnd(t)
+        if plan.evaluation != .allTasks {
+          if plan.evaluation == .currentTask { run.evaluateTaskEnd(t) }
           observer(.taskFinished(index: t, accuracies: nil))
           observer(.measured { run.result(references: nil) })
         } else if trainer.strategies.contains(where: \.evaluatesOnlyAtEnd) && t < count - 1 {
@@ -335,7 +339,9 @@ final class ExperimentRun {
       }
     }
     state.losses.append(loss)
-    state.online = (state.online ?? []) + [trainer.lastTaskOnline.accuracy]
+    state.online = (state.online ?? []) + [
+      stream.isRegression ? trainer.lastTaskOnline.meanSquaredError : trainer.lastTaskOnline.accuracy
+    ]
     try trainer.endTask(t, examples: examples)
     if let probe = experiment.probe {
       let measured = try timed {
@@ -439,7 +445,11 @@ final class ExperimentRun {
         parameterCount: model.parameterCount))
     result.onlineAccuracy = state.online
     result.diagnostics = state.diagnostics
-    result.taskEndAccuracy = plan.evaluation == .currentTask ? (state.taskEnd ?? []) : nil
+    result.taskEndAccuracy = plan.evaluation == .allTasks ? nil : (state.taskEnd ?? [])
+    if plan.stream.isRegression {
+      result.onlineError = result.onlineAccuracy
+      result.onlineAccuracy = nil
+    }
     return result
   }
 }

@@ -23,11 +23,17 @@ public struct MethodDescriptor: Sendable {
 
   /// A descriptor; `build` nil for a method with nothing to build (naive) or one that is
   /// assembled in code only (study strategies).
+  /// Whether the method reads class labels or softmax outputs (replay, distillation, Fisher):
+  /// methods that do not also train regression streams (bit-flipping).
+  public let usesLabels: Bool
+
   public init(
     name: String, summary: String, parameters: [HyperparameterSpec] = [],
     roles: StrategyRoles = [], needsStoredData: Bool = false, storesLogits: Bool = false,
+    usesLabels: Bool = true,
     build: (@Sendable (MethodSettings) throws -> any Strategy)?
   ) {
+    self.usesLabels = usesLabels
     self.name = name
     self.summary = summary
     self.parameters = parameters
@@ -43,7 +49,7 @@ public struct MethodDescriptor: Sendable {
   /// Plain fine-tuning: no strategy at all.
   public static let naive = MethodDescriptor(
     name: "naive", summary: "Fine-tuning on each task in turn, no remedy against forgetting",
-    build: nil)
+    usesLabels: false, build: nil)
 }
 
 /// Hyperparameter values set explicitly (by YAML or flags); everything else takes the

@@ -19,11 +19,14 @@ public enum LongStream: Sendable, Equatable {
   /// Continual pairs (Dohare et al.'s Continual ImageNet on a smaller dataset): each task two
   /// random classes, `examples` training and `testExamples` test images of each, two outputs.
   case pairs(tasks: Int, examples: Int, testExamples: Int)
+  /// Slowly-changing regression (`BitFlipping`): no dataset, `examples` steps per task.
+  case bitFlipping(tasks: Int, examples: Int)
 
   /// The number of tasks.
   public var taskCount: Int {
     switch self {
-    case .onlinePermuted(let tasks, _), .labelPermuted(let tasks, _), .pairs(let tasks, _, _):
+    case .onlinePermuted(let tasks, _), .labelPermuted(let tasks, _), .pairs(let tasks, _, _),
+      .bitFlipping(let tasks, _):
       return tasks
     }
   }
@@ -33,6 +36,9 @@ public enum LongStream: Sendable, Equatable {
   public func stream(
     data: TrainTestData, preprocessing: Preprocessing, streams: RandomStreams
   ) throws -> TaskStream {
+    if case .bitFlipping(let tasks, let examples) = self {
+      return try BitFlipping.stream(tasks: tasks, examples: examples, streams: streams)
+    }
     let train = data.train
     let test = data.test
     let classes = train.classCount
@@ -113,6 +119,8 @@ public enum LongStream: Sendable, Equatable {
             sourceClasses: [first, second], labelMap: map))
       }
       label = "pairs \(source), \(count) tasks of 2 × \(examples)"
+    case .bitFlipping:
+      preconditionFailure("built by BitFlipping above")
     }
     let viewSeeds = streams
     let trainCount = train.count
@@ -127,6 +135,8 @@ public enum LongStream: Sendable, Equatable {
         }
       }
       testViews = nil
+    case .bitFlipping:
+      preconditionFailure("built by BitFlipping above")
     case .pairs:
       let byClass = Self.indicesByClass(train)
       let testByClass = Self.indicesByClass(test)

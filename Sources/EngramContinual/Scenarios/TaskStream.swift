@@ -20,11 +20,14 @@ public struct ContinualTask: Sendable {
   /// A relabelling applied when examples are read (label-permuted and pair streams share one
   /// dataset between tasks and relabel it per task): unit = `labelMap[stored label]`.
   public let labelMap: [Int32]?
+  /// Regression targets of the training examples (one output each), for regression streams
+  /// (bit-flipping); nil for classification.
+  public let targets: [Float]?
 
   /// A task.
   public init(
     name: String, index: Int, train: Dataset, test: Dataset, transforms: [any Transform] = [],
-    units: [Int], sourceClasses: [Int]? = nil, labelMap: [Int32]? = nil
+    units: [Int], sourceClasses: [Int]? = nil, labelMap: [Int32]? = nil, targets: [Float]? = nil
   ) {
     self.name = name
     self.index = index
@@ -34,6 +37,7 @@ public struct ContinualTask: Sendable {
     self.units = units
     self.sourceClasses = sourceClasses ?? units
     self.labelMap = labelMap
+    self.targets = targets
   }
 }
 
@@ -112,6 +116,9 @@ public struct TaskStream: Sendable {
     self.trainingViews = views
     self.testViews = testViews
   }
+
+  /// Whether the tasks are regression problems (targets instead of classes).
+  public var isRegression: Bool { tasks.first?.targets != nil }
 
   /// The test examples of task `task` that evaluation uses.
   public func testIndices(task: Int) -> [Int] {

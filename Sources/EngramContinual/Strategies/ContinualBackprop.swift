@@ -299,7 +299,7 @@ extension ContinualBackprop {
     summary: "Continual backprop: replace mature low-utility units each step (Dohare et al. 2024)",
     parameters: [
       Parameters.rate.spec, Parameters.maturity.spec, Parameters.decay.spec, Parameters.utility.spec,
-    ], needsStoredData: false,
+    ], needsStoredData: false, usesLabels: false,
     build: { s in
       ContinualBackprop(
         replacementRate: s[Parameters.rate], maturity: s[Parameters.maturity],

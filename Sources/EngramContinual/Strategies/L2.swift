@@ -39,6 +39,6 @@ extension L2 {
   /// `--strategy l2`.
   public static let descriptor = MethodDescriptor(
     name: "l2", summary: "L2 regularisation toward zero as a loss term, (λ/2)‖θ‖²",
-    parameters: [Parameters.lambda.spec], needsStoredData: false,
+    parameters: [Parameters.lambda.spec], needsStoredData: false, usesLabels: false,
     build: { s in L2(lambda: s[Parameters.lambda]) })
 }

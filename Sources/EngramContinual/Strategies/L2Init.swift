@@ -46,6 +46,6 @@ extension L2Init {
   public static let descriptor = MethodDescriptor(
     name: "l2-init",
     summary: "L2 Init: a pull toward the initial parameters, for plasticity (Kumar et al. 2023)",
-    parameters: [Parameters.lambda.spec], needsStoredData: false,
+    parameters: [Parameters.lambda.spec], needsStoredData: false, usesLabels: false,
     build: { s in L2Init(lambda: s[Parameters.lambda]) })
 }

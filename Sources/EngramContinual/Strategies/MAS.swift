@@ -46,6 +46,6 @@ extension MAS {
   /// `--strategy mas`.
   public static let descriptor = MethodDescriptor(
     name: "mas", summary: "Memory aware synapses: output-sensitivity importances (Aljundi et al. 2018)",
-    parameters: [Parameters.lambda.spec], needsStoredData: true,
+    parameters: [Parameters.lambda.spec], needsStoredData: true, usesLabels: false,
     build: { s in MAS(lambda: s[Parameters.lambda]) })
 }

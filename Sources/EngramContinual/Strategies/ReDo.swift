@@ -140,6 +140,6 @@ extension ReDo {
   public static let descriptor = MethodDescriptor(
     name: "redo",
     summary: "ReDo: recycle τ-dormant hidden units every F steps (Sokar et al. 2023)",
-    parameters: [Parameters.threshold.spec, Parameters.every.spec], needsStoredData: false,
+    parameters: [Parameters.threshold.spec, Parameters.every.spec], needsStoredData: false, usesLabels: false,
     build: { s in ReDo(threshold: s[Parameters.threshold], every: s[Parameters.every]) })
 }

@@ -100,7 +100,7 @@ extension ShrinkPerturb {
   public static let descriptor = MethodDescriptor(
     name: "shrink-perturb",
     summary: "Shrink and perturb at task ends toward a fresh initialisation (Ash & Adams 2020)",
-    parameters: [Parameters.shrink.spec, Parameters.noise.spec], needsStoredData: false,
+    parameters: [Parameters.shrink.spec, Parameters.noise.spec], needsStoredData: false, usesLabels: false,
     build: { s in
       ShrinkPerturb(
         schedule: .taskBoundary, shrink: s[Parameters.shrink], noise: s[Parameters.noise])
@@ -110,7 +110,7 @@ extension ShrinkPerturb {
   public static let perStep = MethodDescriptor(
     name: "shrink-perturb-step",
     summary: "Shrink and perturb after every step: θ ← (1 − s)θ + σξ (Dohare et al. 2024)",
-    parameters: [Parameters.stepShrink.spec, Parameters.stepNoise.spec], needsStoredData: false,
+    parameters: [Parameters.stepShrink.spec, Parameters.stepNoise.spec], needsStoredData: false, usesLabels: false,
     build: { s in
       ShrinkPerturb(
         schedule: .everyStep, shrink: s[Parameters.stepShrink], noise: s[Parameters.stepNoise])

@@ -153,7 +153,7 @@ extension SpectralRegularization {
     name: "spectral",
     summary: "Spectral regularisation: keep each layer's top singular value near 1 (Lewandowski et al. 2025)",
     parameters: [Parameters.lambda.spec, Parameters.power.spec, Parameters.bias.spec],
-    needsStoredData: false,
+    needsStoredData: false, usesLabels: false,
     build: { s in
       SpectralRegularization(
         lambda: s[Parameters.lambda], power: s[Parameters.power], includeBias: s[Parameters.bias])

@@ -105,7 +105,7 @@ extension SynapticIntelligence {
   /// `--strategy si`.
   public static let descriptor = MethodDescriptor(
     name: "si", summary: "Synaptic intelligence: path-integral importances (Zenke et al. 2017)",
-    parameters: [Parameters.strength.spec, Parameters.damping.spec],
+    parameters: [Parameters.strength.spec, Parameters.damping.spec], usesLabels: false,
     build: { s in
       SynapticIntelligence(strength: s[Parameters.strength], damping: s[Parameters.damping])
     })

@@ -56,10 +56,14 @@ public struct OnlineCount: Sendable, Equatable, Codable {
   public var correct = 0
   /// Predictions.
   public var seen = 0
+  /// Σ (prediction − target)² of regression streams.
+  public var squaredError = 0.0
 
   /// No predictions yet.
   public init() {}
 
   /// correct / seen (0 before any prediction).
   public var accuracy: Double { seen == 0 ? 0 : Double(correct) / Double(seen) }
+  /// The mean squared error of the pre-update predictions (regression).
+  public var meanSquaredError: Double { seen == 0 ? 0 : squaredError / Double(seen) }
 }

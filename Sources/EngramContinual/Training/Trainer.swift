@@ -40,6 +40,9 @@ public final class Trainer {
   private var unitRowsTask = -1
   /// New rows of the last step whose pre-update prediction was right.
   public private(set) var lastStepCorrect = 0
+  /// Σ (prediction − target)² over the last step's new rows before the update (regression).
+  public private(set) var lastStepSquaredError = 0.0
+  private var targets: Tensor
   /// The online count of the last task trained (kept after `train` returns).
   public private(set) var lastTaskOnline = OnlineCount()
 
@@ -97,6 +100,21 @@ public final class Trainer {
     logitCopy = Tensor(rows: capacity, columns: model.outputWidth)
     logitGradient = Tensor(rows: capacity, columns: model.outputWidth)
     perExample = [Float](repeating: 0, count: capacity)
+    targets = Tensor(rows: capacity, columns: 1)
+    if stream.isRegression {
+      if let labelled = prepared.first(where: { $0.descriptor.usesLabels }) {
+        let fitting = MethodRegistry.all.filter { !$0.usesLabels }.map(\.name)
+        throw TrainingError.invalidSetting(
+          name: "strategy", value: labelled.name,
+          allowed:
+            "a method that works on regression (\(fitting.joined(separator: ", "))): \(labelled.name) uses class labels"
+        )
+      }
+      guard model.outputWidth == 1 else {
+        throw TrainingError.incompatibleData(
+          dataset: stream.name, problem: "regression needs one output, the model has \(model.outputWidth)")
+      }
+    }
     mask = OutputMask(
       active: [UInt8](repeating: 1, count: capacity * model.outputWidth),
       classes: model.outputWidth, perExample: true)
@@ -190,6 +208,7 @@ public final class Trainer {
       let loss = try self.step(newExamples: batch, task: index, epoch: loop.epoch)
       var online = loop.onlineCount
       online.correct += lastStepCorrect
+      online.squaredError += lastStepSquaredError
       online.seen += batch.count
       loop.online = online
       lastTaskOnline = online
@@ -220,7 +239,10 @@ public final class Trainer {
     labels.withUnsafeMutableBufferPointer {
       reader.read(newExamples, into: inputs, start: 0, labels: $0.baseAddress!)
     }
-    for (r, example) in newExamples.enumerated() { rowTasks[r] = Int32(example.task) }
+    for (r, example) in newExamples.enumerated() {
+      rowTasks[r] = Int32(example.task)
+      if let values = stream.tasks[example.task].targets { targets.pointer[r] = values[example.index] }
+    }
     return try run(newRows: n, task: task, epoch: epoch, references: Array(newExamples), raw: nil)
   }
 
@@ -259,7 +281,15 @@ public final class Trainer {
     let savedLogits = logitCopy.prefix(rows: rows)
     savedLogits.copy(from: logits)
     fillMasks(rows: rows, current: task)
-    lastStepCorrect = countCorrect(newRows: n)
+    if stream.isRegression {
+      lastStepCorrect = 0
+      lastStepSquaredError = (0..<n).reduce(0.0) {
+        let d = Double(savedLogits.pointer[$1] - targets.pointer[$1])
+        return $0 + d * d
+      }
+    } else {
+      lastStepCorrect = countCorrect(newRows: n)
+    }
     let dLogits = logitGradient.prefix(rows: rows)
     dLogits.zero()
     return try labels.withUnsafeMutableBufferPointer { labelBuffer in
@@ -278,7 +308,12 @@ public final class Trainer {
             strategies[i].shapeLoss(&base, batch: view)
           }
           var terms = LossTerms(logitGradient: dLogits, parameterGradient: model.gradients)
-          if base.enabled {
+          if stream.isRegression {
+            terms.record(
+              "squared-error",
+              MeanSquaredError.loss(
+                outputs: savedLogits, targets: targets.prefix(rows: rows), gradient: dLogits))
+          } else if base.enabled {
             terms.record("cross-entropy", baseLoss(base, view: view, gradient: dLogits))
           }
           for i in strategies.indices { strategies[i].addLoss(&terms, batch: view, model: model) }

@@ -109,10 +109,7 @@ extension RunConfig {
     case .onlinePermuted: return .onlinePermuted(tasks: tasks, examples: examples)
     case .labelPermuted: return .labelPermuted(tasks: tasks, examples: examples)
     case .pairs: return .pairs(tasks: tasks, examples: examples, testExamples: 100)
-    case .bitFlipping:
-      throw ConfigError.invalidValue(
-        key: "benchmark", value: "bit-flipping",
-        expected: "a classification benchmark: bit-flipping is a regression problem, run it with `engram plasticity bit-flipping`")
+    case .bitFlipping: return .bitFlipping(tasks: tasks, examples: examples)
     case .split, .permuted, .rotated, .custom: return nil
     }
   }
@@ -149,7 +146,7 @@ extension RunConfig {
       evaluateEvery: evalEvery, computeReferences: fwt, seed: seed)
     plan.initializer = initializer
     plan.activation = activation
-    plan.evaluation = long ? .currentTask : .allTasks
+    plan.evaluation = benchmark == .bitFlipping ? .onlineOnly : (long ? .currentTask : .allTasks)
     if diagnostics {
       plan.diagnostics = DiagnosticsSettings(
         dormancyThreshold: diagnosticsTau, probeExamples: diagnosticsExamples,

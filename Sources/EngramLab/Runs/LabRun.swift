@@ -178,7 +178,13 @@ public enum LabRun {
   /// The run's experiment, built from its data: every check short of training.
   private static func experiment(for config: RunConfig) throws -> ContinualExperiment {
     let config = try config.withProtocolDefaults()
-    let data = try DatasetResolver.load(config.dataset, seed: config.seed)
+    // The bit-flipping problem generates its own inputs: there is no dataset to load.
+    let data =
+      config.benchmark == .bitFlipping
+      ? TrainTestData(
+        train: .empty(name: "bit-flipping", featureCount: BitFlipping.bits, classCount: 1),
+        test: .empty(name: "bit-flipping", featureCount: BitFlipping.bits, classCount: 1))
+      : try DatasetResolver.load(config.dataset, seed: config.seed)
     let seed = config.seed
     let plan = try config.makePlan(data: data) { try DatasetResolver.load($0, seed: seed) }
     return try ContinualExperiment(plan: plan)

@@ -51,7 +51,7 @@ extension ResultsStore {
       ),
       (
         "task_results.csv",
-        "SELECT run_id, task, loss, untrained_accuracy, reference_accuracy, end_iteration, online_accuracy, task_end_accuracy FROM task_results ORDER BY run_id, task"
+        "SELECT run_id, task, loss, untrained_accuracy, reference_accuracy, end_iteration, online_accuracy, task_end_accuracy, online_error FROM task_results ORDER BY run_id, task"
       ),
       (
         "diagnostics.csv",

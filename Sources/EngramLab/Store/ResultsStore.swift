@@ -233,14 +233,15 @@ public final class ResultsStore: @unchecked Sendable {
     """
 
   /// Tables added in schema version 2.
-  /// Version 3: per-task online and task-end accuracy, and the plasticity diagnostics (one
+  /// Version 3: per-task online and task-end accuracy, online error (regression), and the plasticity diagnostics (one
   /// value per task, layer and measure; layer −1 for measures of the whole network).
   /// Idempotent, so that a store written by any earlier version upgrades.
   static func addPlasticityTables(_ db: Database) throws {
     let columns = try Row.fetchAll(db, sql: "PRAGMA table_info(task_results)").map {
       $0["name"] as String
     }
-    for column in ["online_accuracy", "task_end_accuracy"] where !columns.contains(column) {
+    for column in ["online_accuracy", "task_end_accuracy", "online_error"]
+    where !columns.contains(column) {
       try db.execute(sql: "ALTER TABLE task_results ADD COLUMN \(column) REAL")
     }
     try db.execute(
@@ -364,7 +365,7 @@ extension ResultsStore {
         }
       }
       let tasks = max(
-        result.taskLosses.count, result.untrainedAccuracy.count,
+        result.taskLosses.count, result.untrainedAccuracy.count, result.onlineError?.count ?? 0,
         result.referenceAccuracy?.count ?? 0, result.curves?.taskEnds.count ?? 0)
       func at(_ values: [Double]?, _ t: Int) -> Double? {
         values.flatMap { $0.indices.contains(t) && $0[t].isFinite ? $0[t] : nil }
@@ -372,14 +373,15 @@ extension ResultsStore {
       let taskRow = try db.makeStatement(
         sql: """
           INSERT INTO task_results (run_id, task, loss, untrained_accuracy, reference_accuracy,
-            end_iteration, online_accuracy, task_end_accuracy) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+            end_iteration, online_accuracy, task_end_accuracy, online_error)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
           """)
       for t in 0..<tasks {
         try taskRow.execute(arguments: [
           id, t, at(result.taskLosses, t), at(result.untrainedAccuracy, t),
           at(result.referenceAccuracy, t),
           result.curves.flatMap { $0.taskEnds.indices.contains(t) ? $0.taskEnds[t] : nil },
-          at(result.onlineAccuracy, t), at(result.taskEndAccuracy, t),
+          at(result.onlineAccuracy, t), at(result.taskEndAccuracy, t), at(result.onlineError, t),
         ])
       }
       let measure = try db.makeStatement(

@@ -10,7 +10,7 @@ public struct RunMetrics: Sendable, Equatable {
     "average_accuracy", "forgetting", "forgetting_drop", "bwt", "fwt", "fwt_zero_shot",
     "learning_accuracy", "average_incremental_accuracy", "min_acc", "wc_acc",
     "windowed_forgetting", "mean_online_accuracy", "final_online_accuracy",
-    "mean_task_end_accuracy",
+    "mean_task_end_accuracy", "mean_online_error", "final_online_error",
   ]
 
   /// Value of each metric that the run defines.
@@ -34,6 +34,8 @@ public struct RunMetrics: Sendable, Equatable {
       ("mean_online_accuracy", Self.mean(result.onlineAccuracy)),
       ("final_online_accuracy", result.onlineAccuracy?.last),
       ("mean_task_end_accuracy", Self.mean(result.taskEndAccuracy)),
+      ("mean_online_error", Self.mean(result.onlineError)),
+      ("final_online_error", result.onlineError?.last),
     ]
     values = Dictionary(
       uniqueKeysWithValues: all.compactMap { name, value in value.map { (name, $0) } })

@@ -22,6 +22,8 @@ struct RunReport: Encodable {
   let onlineAccuracy: Nullable<[Double]>
   /// Long streams: per task, its test accuracy when its training ended.
   let taskEndAccuracy: Nullable<[Double]>
+  /// Regression streams: per task, the mean squared error of the pre-update predictions.
+  let onlineError: Nullable<[Double]>
   /// With --diagnostics: per task, the plasticity diagnostics when it ended.
   let diagnostics: Nullable<[TaskDiagnostics]>
   let meanOnlineAccuracy: Nullable<Double>
@@ -67,6 +69,7 @@ struct RunReport: Encodable {
     windowedForgetting = Nullable(m["windowed_forgetting"])
     onlineAccuracy = Nullable(result.onlineAccuracy)
     taskEndAccuracy = Nullable(result.taskEndAccuracy)
+    onlineError = Nullable(result.onlineError)
     diagnostics = Nullable(result.diagnostics)
     meanOnlineAccuracy = Nullable(m["mean_online_accuracy"])
     meanTaskEndAccuracy = Nullable(m["mean_task_end_accuracy"])
@@ -128,7 +131,8 @@ struct RunReport: Encodable {
   static func longStreamTable(
     _ result: ExperimentResult, metrics: RunMetrics, config: RunConfig
   ) -> String {
-    let online = result.onlineAccuracy ?? []
+    let regression = result.onlineError != nil
+    let online = result.onlineError ?? result.onlineAccuracy ?? []
     let end = result.taskEndAccuracy ?? []
     let n = online.count
     var lines = [
@@ -136,14 +140,13 @@ struct RunReport: Encodable {
     ]
     let diagnostics = result.diagnostics ?? []
     var table = TextTable(
-      ["task", "online accuracy", "test accuracy at its end"]
+      ["task", regression ? "online squared error" : "online accuracy"]
+        + (end.isEmpty ? [] : ["test accuracy at its end"])
         + (diagnostics.isEmpty ? [] : ["dormant", "effective rank", "plasticity"]))
     let shown = n <= 12 ? Array(0..<n) : Array(Set((0..<10).map { $0 * (n - 1) / 9 })).sorted()
     for t in shown {
-      var row = [
-        "\(t + 1)", String(format: "%.4f", online[t]),
-        t < end.count ? String(format: "%.4f", end[t]) : "",
-      ]
+      var row = ["\(t + 1)", String(format: "%.4f", online[t])]
+      if !end.isEmpty { row.append(t < end.count ? String(format: "%.4f", end[t]) : "") }
       if t < diagnostics.count {
         let d = diagnostics[t]
         row += [
@@ -162,6 +165,8 @@ struct RunReport: Encodable {
       ("mean online accuracy", "mean_online_accuracy"),
       ("final online accuracy", "final_online_accuracy"),
       ("mean test accuracy at task ends", "mean_task_end_accuracy"),
+      ("mean online squared error", "mean_online_error"),
+      ("final online squared error", "final_online_error"),
     ] {
       if let value = metrics[key] { metricTable.add([name, String(format: "%.4f", value)]) }
     }
