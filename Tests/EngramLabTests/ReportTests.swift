@@ -1,5 +1,5 @@
 import EngramContinual
-import EngramLab
+@testable import EngramLab
 import Foundation
 import Testing
 
@@ -45,5 +45,57 @@ struct ReportTests {
     #expect(html.contains("fill-opacity=\"0.12\""))
     #expect(html.contains("(1, 2)."))
     #expect(html.components(separatedBy: "<span class=\"harmful\">harmful</span>").count - 1 == 2)
+  }
+}
+
+@Suite("Reports of long streams")
+struct LongStreamReportTests {
+  func result(seed: Double, tasks: Int = 6, diagnostics: Bool = true) -> ExperimentResult {
+    var r = ExperimentResult(
+      accuracyMatrix: AccuracyMatrix(rows: []), untrainedAccuracy: [], referenceAccuracy: nil,
+      curves: nil, taskLosses: Array(repeating: 0.5, count: tasks),
+      cost: CostReport(
+        seconds: 1, trainingSeconds: 1, evaluationSeconds: 0, trainingFLOPs: 1, peakMemoryBytes: 1,
+        memoryBufferBytes: 0, parameterCount: 1))
+    r.onlineAccuracy = (0..<tasks).map { 0.9 - 0.01 * Double($0) + 0.001 * seed }
+    r.taskEndAccuracy = (0..<tasks).map { 0.8 + 0.001 * seed + 0 * Double($0) }
+    if diagnostics {
+      r.diagnostics = (0..<tasks).map {
+        TaskDiagnostics(
+          task: $0, dormantFraction: [0.1 * Double($0), 0], deadFraction: [0, 0],
+          effectiveRank: [50 - Double($0), 40], srank: [60, 50], featureNorm: [1, 1],
+          weightMagnitude: [0.1, 0.1, 0.1], gradientNorm: [1, 1, 1], plasticity: $0 == 0 ? 0.5 : nil)
+      }
+    }
+    return r
+  }
+
+  @Test("a long-stream run section plots online accuracy, task-end accuracy and the diagnostics, no matrix")
+  func runSection() {
+    var record = sampleRecord()
+    record.result = result(seed: 0)
+    let html = Report.runSection(record, id: 1).html
+    let charts = Report.charts(in: html)
+    #expect(charts.count == 5, "online, task end, dormant, erank, plasticity")
+    #expect(html.contains("Online accuracy per task") && html.contains("Dormant units"))
+    #expect(!html.contains("Accuracy matrix"))
+    #expect(html.contains("mean_online_accuracy"))
+  }
+
+  @Test("a sweep of long streams draws one line per configuration with a 95 % band over seeds")
+  func sweepBands() {
+    let groups = [
+      (label: "naive", results: (0..<3).map { result(seed: Double($0)) }),
+      (label: "cbp", results: (0..<3).map { result(seed: Double($0) + 5) }),
+    ]
+    let html = Report.longStreamSweepFigures(groups: groups)
+    let charts = Report.charts(in: html)
+    #expect(charts.count == 5)
+    // Each chart: two bands (polygons) and two lines.
+    let first = charts[0]
+    #expect(first.components(separatedBy: "<polygon").count - 1 == 2)
+    #expect(first.contains("naive") && first.contains("cbp"))
+    let single = Report.longStreamSweepFigures(groups: [(label: "one", results: [result(seed: 0)])])
+    #expect(!single.contains("<polygon"), "no band from one seed")
   }
 }

@@ -50,6 +50,23 @@ public struct TaskDiagnostics: Sendable, Codable, Equatable {
   /// no probe ran at this task).
   public var plasticity: Double?
 
+  /// Diagnostics of task `task` (the store and tests rebuild them; runs measure them).
+  public init(
+    task: Int, dormantFraction: [Double], deadFraction: [Double], effectiveRank: [Double],
+    srank: [Int], featureNorm: [Double], weightMagnitude: [Double], gradientNorm: [Double],
+    plasticity: Double?
+  ) {
+    self.task = task
+    self.dormantFraction = dormantFraction
+    self.deadFraction = deadFraction
+    self.effectiveRank = effectiveRank
+    self.srank = srank
+    self.featureNorm = featureNorm
+    self.weightMagnitude = weightMagnitude
+    self.gradientNorm = gradientNorm
+    self.plasticity = plasticity
+  }
+
   /// Every value as (measure, layer, value), layer −1 for the whole network: the tidy rows the
   /// store and exports keep.
   public var measurements: [(measure: String, layer: Int, value: Double)] {

@@ -137,6 +137,10 @@ public enum Report {
     rows.append(["memory buffers (bytes)", "\(result.cost.memoryBufferBytes)"])
     html += "<div class=\"figs\"><div>" + table(["metric", "value"], rows) + "</div>"
     let running = record.status == .running
+    if result.isLongStream {
+      html += "</div>" + longStreamFigures(result) + settings(record.config)
+      return Section(title: "Run \(id): \(record.label), seed \(record.seed)", html: html)
+    }
     html += figure(
       result.accuracyMatrix.rows.isEmpty && running
         ? "<p class=\"meta\">No task has finished yet: the matrix grows a row at each task's end.</p>"
@@ -287,8 +291,10 @@ public enum Report {
         return Double(value) == nil ? value : "\(key) \(value)"
       }.joined(separator: " ")
     }
-    let shown = ["average_accuracy", "forgetting", "bwt", "min_acc", "wc_acc", "seconds"].filter(
-      summary.metricNames.contains)
+    let shown = [
+      "average_accuracy", "forgetting", "bwt", "min_acc", "wc_acc", "mean_online_accuracy",
+      "final_online_accuracy", "mean_online_error", "final_online_error", "seconds",
+    ].filter(summary.metricNames.contains)
     var html =
       "<p class=\"meta\">\(summary.groups.reduce(0) { $0 + $1.runIDs.count }) complete runs in \(summary.groups.count) configurations; mean ± half-width of the 95 % confidence interval over seeds (Student t).</p>"
     if !summary.incomplete.isEmpty {
@@ -325,6 +331,13 @@ public enum Report {
     if let memoryKey = ["memory", "memory_bytes", "memory_per_task"].first(where: varying.contains)
     {
       html += memoryFigures(summary, key: memoryKey)
+    }
+    let longGroups = summary.groups.map { group in
+      (label: label(group), results: group.runIDs.compactMap { records[$0]?.result })
+    }
+    if longGroups.contains(where: { $0.results.contains(where: \.isLongStream) }) {
+      html += longStreamSweepFigures(groups: longGroups)
+      return Section(title: "Sweep \(summary.sweep.id): \(summary.sweep.name)", html: html)
     }
     var matrices = ""
     var curveFigures = ""

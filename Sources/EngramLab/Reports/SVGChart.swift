@@ -70,6 +70,8 @@ enum SVGChart {
     var color: String
     var dashed = false
     var markers = true
+    /// A shaded band around the line (one range per point: seeds' confidence interval).
+    var band: [ClosedRange<Double>]? = nil
   }
 
   /// A marked x position (task boundaries).
@@ -102,8 +104,10 @@ enum SVGChart {
       let plotW = width - left - right
       let plotH = height - top - bottom
       let xs = series.flatMap { $0.points.map(\.x) } + markers.map(\.x)
-      let ys = series.flatMap { s in
-        s.points.flatMap { [$0.y - ($0.low ?? 0), $0.y + ($0.high ?? 0)] }
+      var ys: [Double] = []
+      for s in series {
+        for p in s.points { ys += [p.y - (p.low ?? 0), p.y + (p.high ?? 0)] }
+        for r in s.band ?? [] { ys += [r.lowerBound, r.upperBound] }
       }
       var xMin = xs.min() ?? 0
       var xMax = xs.max() ?? 1
@@ -150,6 +154,18 @@ enum SVGChart {
       }
       out += "<g clip-path=\"none\">"
       for s in series {
+        if let band = s.band, band.count == s.points.count, !band.isEmpty {
+          var upper: [String] = []
+          var lower: [String] = []
+          for (p, r) in zip(s.points, band) {
+            let x = number(px(p.x))
+            upper.append(x + "," + number(py(r.upperBound)))
+            lower.append(x + "," + number(py(r.lowerBound)))
+          }
+          lower.reverse()
+          out +=
+            "<polygon points=\"\((upper + lower).joined(separator: " "))\" fill=\"\(s.color)\" fill-opacity=\"0.18\" stroke=\"none\"/>"
+        }
         let path = s.points.map { "\(number(px($0.x))),\(number(py($0.y)))" }.joined(separator: " ")
         out +=
           "<polyline points=\"\(path)\" fill=\"none\" stroke=\"\(s.color)\" stroke-width=\"2\"\(s.dashed ? " stroke-dasharray=\"6 4\"" : "")/>"
