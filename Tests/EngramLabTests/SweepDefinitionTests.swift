@@ -34,6 +34,23 @@ struct SweepDefinitionTests {
     #expect(sweep.varying == ["strategy", "memory", "lr"])
   }
 
+  @Test("a sweep of a long stream gives each run the protocol's defaults for keys it leaves unset")
+  func longStreamDefaults() throws {
+    let sweep = try parse(
+      """
+      name: plasticity
+      base: {benchmark: bit-flipping, tasks: 3}
+      list:
+        - {strategy: naive, model: linear}
+        - {strategy: cbp}
+      seeds: 2
+      """)
+    #expect(sweep.runs.count == 4)
+    #expect(sweep.runs.allSatisfy { $0.scenario == .domain && $0.batch == 1 && $0.tasks == 3 })
+    #expect(sweep.runs.map(\.model.description) == ["linear", "linear", "mlp:5", "mlp:5"])
+    #expect(sweep.runs.allSatisfy { $0.taskExamples == 10_000 })
+  }
+
   @Test(
     "bad sweep files are refused with the file, line and fix",
     arguments: [

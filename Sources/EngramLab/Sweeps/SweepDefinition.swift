@@ -206,8 +206,11 @@ public struct SweepDefinition: Sendable {
         points = next
       }
       for point in points {
+        // A long stream's protocol defaults become each run's settings here, before the
+        // settings are written for the workers (which read every key as set).
+        let resolved = try point.withProtocolDefaults()
         for seed in seeds {
-          var config = point
+          var config = resolved
           config.seed = seed
           runs.append(config)
         }
