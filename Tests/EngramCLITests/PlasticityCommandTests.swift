@@ -40,6 +40,31 @@ struct PlasticityCommandTests {
     #expect(rows.filter { $0.contains(",dormant_fraction,") }.count == 4 * 2)
   }
 
+  @Test("--forgetting-events stores each example's events; runs export writes example_forgetting.csv")
+  func forgettingEvents() throws {
+    let data = try #require(fmnistSlice, "dataset-fashion-mnist is not installed").path
+    let folder = try Fixtures.temporaryDirectory("forgetting-cli")
+    let store = folder.appendingPathComponent("results.sqlite").path
+    let run = try CLI.run([
+      "run", "--dataset", data, "--tasks", "2", "--epochs", "3", "--batch", "32",
+      "--forgetting-events", "--json", "--store", store, "--threads", "1",
+    ])
+    #expect(run.status == 0, "\(run.stderr)")
+    let object = try JSONSerialization.jsonObject(with: Data(run.stdout.utf8)) as? [String: Any] ?? [:]
+    let forgettable = try #require(object["forgettable_examples"] as? Double)
+    #expect(forgettable > 0 && forgettable < 1)
+    let export = folder.appendingPathComponent("csv")
+    #expect(try CLI.run(["runs", "export", "--csv", export.path, "--store", store]).status == 0)
+    let rows = try String(
+      contentsOf: export.appendingPathComponent("example_forgetting.csv"), encoding: .utf8
+    ).split(separator: "\n")
+    #expect(rows.first == "run_id,task,example,presentations,learning_events,forgetting_events,never_learned")
+    // Every one of the slice's training images of the two tasks' classes, three times each.
+    #expect(rows.count > 100 && rows.dropFirst().allSatisfy { $0.split(separator: ",")[3] == "3" })
+    let metrics = try String(contentsOf: export.appendingPathComponent("metrics.csv"), encoding: .utf8)
+    #expect(metrics.contains(",forgettable_examples,"))
+  }
+
   @Test("bad plasticity settings are refused naming the key")
   func refusals() throws {
     for (flags, key) in [

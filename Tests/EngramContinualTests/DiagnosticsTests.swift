@@ -2,6 +2,7 @@ import EngramContinual
 import EngramData
 import EngramNN
 import EngramRandom
+import EngramTestSupport
 import Foundation
 import Testing
 
@@ -92,5 +93,56 @@ struct DiagnosticsTests {
     #expect(rows.count == 2 * 5 + 3 * 2 + 1)
     #expect(rows.contains { $0 == ("plasticity", -1, 0.5) })
     #expect(rows.contains { $0 == ("srank", 1, 5) })
+  }
+}
+
+@Suite("Example forgetting events")
+struct ExampleForgettingTests {
+  func plan() throws -> ExperimentPlan {
+    var p = ExperimentPlan(
+      stream: try twoTaskStream(), architecture: .mlp(hidden: [16]),
+      optimizer: .sgd(learningRate: 0.05, momentum: 0.9, weightDecay: 0),
+      trainer: TrainerConfig(batchSize: 16, epochs: 3), seed: 3)
+    p.tracksForgettingEvents = true
+    return p
+  }
+
+  @Test("every presentation of a training example is counted; events agree with the presentations")
+  func counted() throws {
+    let result = try ContinualExperiment(plan: try plan()).run()
+    let events = try #require(result.exampleForgetting)
+    let stream = try twoTaskStream()
+    #expect(events.map(\.count) == stream.tasks.map(\.train.count))
+    for (t, task) in events.enumerated() {
+      for i in 0..<task.count {
+        #expect(task.presentations(of: i) == 3, "task \(t) example \(i)")
+        // Events alternate, so learning and forgetting differ by at most one.
+        #expect(abs(task.learningEvents(of: i) - task.forgettingEvents(of: i)) <= 1)
+        #expect(task.learningEvents(of: i) + task.forgettingEvents(of: i) <= 2)
+      }
+    }
+    #expect(events.contains { t in (0..<t.count).contains { !t.neverLearned($0) } })
+  }
+
+  @Test("the counts survive a resume from any checkpoint; long streams refuse them")
+  func resumeAndRefusal() throws {
+    let folder = try Fixtures.temporaryDirectory("forgetting-resume")
+    let file = folder.appendingPathComponent("run.ckpt")
+    var snapshots: [Data] = []
+    let whole = try ContinualExperiment(plan: try plan()).run(
+      observer: { _ in
+        if let data = try? Data(contentsOf: file), data != snapshots.last { snapshots.append(data) }
+      }, checkpointing: ExperimentCheckpointing(file: file, every: 10, fingerprint: "f"))
+    #expect(snapshots.count >= 3)
+    for (i, snapshot) in snapshots.enumerated() {
+      let resumed = try ContinualExperiment(plan: try plan()).run(
+        checkpointing: ExperimentCheckpointing(
+          file: folder.appendingPathComponent("again.ckpt"), every: 10, fingerprint: "f",
+          resume: try CheckpointFile.decode([UInt8](snapshot), file: "snapshot \(i)")))
+      #expect(resumed.exampleForgetting == whole.exampleForgetting, "snapshot \(i)")
+    }
+    var long = try DiagnosticsTests().plan(diagnostics: nil)
+    long.tracksForgettingEvents = true
+    #expect(throws: TrainingError.self) { try ContinualExperiment(plan: long) }
   }
 }

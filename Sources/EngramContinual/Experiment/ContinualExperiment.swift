@@ -31,6 +31,8 @@ public struct ExperimentPlan {
   public var evaluation: EvaluationScope = .allTasks
   /// Plasticity diagnostics measured when each task ends (nil: none).
   public var diagnostics: DiagnosticsSettings?
+  /// Whether every training example's forgetting events are counted (Toneva et al.).
+  public var tracksForgettingEvents = false
 
   /// A plan.
   public init(
@@ -93,6 +95,9 @@ public struct ExperimentResult: Sendable, Codable, Equatable {
   public var taskEndAccuracy: [Double]?
   /// Per task, the plasticity diagnostics when it ended (with `--diagnostics`).
   public var diagnostics: [TaskDiagnostics]?
+  /// Per task, each training example's presentations, learning and forgetting events (with
+  /// `--forgetting-events`; index = the example's index in its task's training set).
+  public var exampleForgetting: [ForgettingEvents]?
 
   /// A result (runs make these; stores and tests rebuild them).
   public init(
@@ -202,6 +207,16 @@ public final class ContinualExperiment {
       model: model, optimizer: plan.optimizer.make(), config: plan.trainer, stream: plan.stream,
       strategies: plan.strategies, streams: streams)
     evaluator = Evaluator(stream: plan.stream, model: model)
+    if plan.tracksForgettingEvents {
+      if plan.stream.trainingViews.isGenerated {
+        throw TrainingError.invalidSetting(
+          name: "forgetting-events", value: "on",
+          allowed:
+            "a stream whose examples repeat (split, permuted, rotated, custom with several epochs); a long stream draws fresh examples per task"
+        )
+      }
+      trainer.exampleForgetting = plan.stream.tasks.map { ForgettingEvents(examples: $0.train.count) }
+    }
     let built = model
     probe = try plan.diagnostics.map {
       try PlasticityProbe(settings: $0, model: built, stream: plan.stream, seed: plan.seed)
@@ -294,6 +309,16 @@ final class ExperimentRun {
     if let checkpointing, let resume = checkpointing.resume {
       state = try checkpointing.restore(resume, into: trainer)
       started = Date(timeIntervalSinceNow: -state.elapsedSeconds)
+      if trainer.exampleForgetting != nil {
+        guard let saved = state.exampleForgetting,
+          saved.map(\.count) == trainer.exampleForgetting?.map(\.count)
+        else {
+          throw ModelError.checkpointMismatch(
+            file: checkpointing.file.lastPathComponent, field: "example forgetting events",
+            expected: "one count per training example", found: "none or other sizes")
+        }
+        trainer.exampleForgetting = saved
+      }
     } else if plan.computeReferences {
       // The untrained accuracies (b, for the zero-shot FWT) cost a full evaluation, so like
       // the reference FWT they are computed on request.
@@ -408,6 +433,7 @@ final class ExperimentRun {
     state.forwardExamples = model.meter.forwardExamples
     state.backwardExamples = model.meter.backwardExamples
     state.peakMemoryBytes = max(state.peakMemoryBytes, peakResidentBytes())
+    state.exampleForgetting = trainer.exampleForgetting
     try checkpointing.save(state, trainer: trainer)
   }
 
@@ -445,6 +471,7 @@ final class ExperimentRun {
         parameterCount: model.parameterCount))
     result.onlineAccuracy = state.online
     result.diagnostics = state.diagnostics
+    result.exampleForgetting = trainer.exampleForgetting
     result.taskEndAccuracy = plan.evaluation == .allTasks ? nil : (state.taskEnd ?? [])
     if plan.stream.isRegression {
       result.onlineError = result.onlineAccuracy

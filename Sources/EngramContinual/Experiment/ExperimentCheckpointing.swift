@@ -21,6 +21,7 @@ struct ExperimentState: Codable {
   var online: [Double]?
   var taskEnd: [Double]?
   var diagnostics: [TaskDiagnostics]?
+  var exampleForgetting: [ForgettingEvents]?
   /// Backward passes of probes (diagnostics), kept out of the training FLOPs.
   var evaluationBackwards: Int?
 }

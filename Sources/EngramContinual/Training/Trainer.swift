@@ -45,6 +45,11 @@ public final class Trainer {
   private var targets: Tensor
   /// The online count of the last task trained (kept after `train` returns).
   public private(set) var lastTaskOnline = OnlineCount()
+  /// Per task, each training example's forgetting events (Toneva et al.), when tracked: every
+  /// presentation of a new example records whether its pre-update prediction was right.
+  public var exampleForgetting: [ForgettingEvents]?
+  /// Whether each new row of the last step was predicted right before the update.
+  private var rowCorrect: [Bool]
 
   /// A trainer; the model must already be initialised.
   /// - Throws: `TrainingError.invalidSetting`, `.conflictingRoles`, or a strategy's
@@ -101,6 +106,7 @@ public final class Trainer {
     logitGradient = Tensor(rows: capacity, columns: model.outputWidth)
     perExample = [Float](repeating: 0, count: capacity)
     targets = Tensor(rows: capacity, columns: 1)
+    rowCorrect = [Bool](repeating: false, count: capacity)
     if stream.isRegression {
       if let labelled = prepared.first(where: { $0.descriptor.usesLabels }) {
         let fitting = MethodRegistry.all.filter { !$0.usesLabels }.map(\.name)
@@ -212,6 +218,11 @@ public final class Trainer {
       online.seen += batch.count
       loop.online = online
       lastTaskOnline = online
+      if exampleForgetting != nil {
+        for (r, example) in batch.enumerated() {
+          exampleForgetting?[example.task].record(example: example.index, correct: rowCorrect[r])
+        }
+      }
       loop.step += 1
       loop.lossSum += Double(loss)
       loop.lossCount += 1
@@ -354,7 +365,8 @@ public final class Trainer {
           best = j
           bestValue = z[j]
         }
-        if best == Int(labels[r]) { correct += 1 }
+        rowCorrect[r] = best == Int(labels[r])
+        if rowCorrect[r] { correct += 1 }
       }
     }
     return correct

@@ -137,6 +137,9 @@ extension RunConfig {
     int(
       "diagnostics_examples", 1...100_000, \.diagnosticsExamples,
       "Diagnostics: probe examples of each task's training data"),
+    bool(
+      "forgetting_events", \.forgettingEvents,
+      "Count each training example's learning and forgetting events (Toneva et al.); runs export writes them"),
     int(
       "plasticity_probe_every", 1...1_000_000, \.plasticityProbeEvery,
       "Diagnostics: tasks between plasticity probes (100 SGD steps of a copy on a fixed fresh task)"),

@@ -147,6 +147,7 @@ extension RunConfig {
     plan.initializer = initializer
     plan.activation = activation
     plan.evaluation = benchmark == .bitFlipping ? .onlineOnly : (long ? .currentTask : .allTasks)
+    plan.tracksForgettingEvents = forgettingEvents
     if diagnostics {
       plan.diagnostics = DiagnosticsSettings(
         dormancyThreshold: diagnosticsTau, probeExamples: diagnosticsExamples,

@@ -57,6 +57,7 @@ public struct RunConfig: Equatable, Sendable {
   public var diagnosticsTau = 0.025
   public var diagnosticsExamples = 1000
   public var plasticityProbeEvery = 10
+  public var forgettingEvents = false
   public var seed: UInt64 = 0
   public var threads = ProcessInfo.processInfo.activeProcessorCount
   /// The keys set explicitly so far (flags, YAML, sweeps), so that a long stream's protocol

@@ -6,7 +6,8 @@ extension ResultsStore {
   /// Writes the store as tidy CSV tables into `folder` — `runs.csv` (one row per run with
   /// every configuration key and metric as a column), `metrics.csv`, `accuracies.csv`,
   /// `task_results.csv` (with long streams' online and task-end accuracy), `diagnostics.csv`
-  /// (plasticity diagnostics: run, task, layer, measure, value), `curves.csv`, `theory_points.csv`, `study_points.csv`, `study_seeds.csv`
+  /// (plasticity diagnostics: run, task, layer, measure, value), `example_forgetting.csv` (per
+  /// training example: presentations, learning and forgetting events), `curves.csv`, `theory_points.csv`, `study_points.csv`, `study_seeds.csv`
   /// (every seed × arm of a network replay study) and `sweeps.csv` (one observation per row;
   /// join on `run_id`). Returns each file's row count.
   /// - Throws: `StoreError`; file-system errors.
@@ -52,6 +53,10 @@ extension ResultsStore {
       (
         "task_results.csv",
         "SELECT run_id, task, loss, untrained_accuracy, reference_accuracy, end_iteration, online_accuracy, task_end_accuracy, online_error FROM task_results ORDER BY run_id, task"
+      ),
+      (
+        "example_forgetting.csv",
+        "SELECT run_id, task, example, presentations, learning_events, forgetting_events, never_learned FROM example_forgetting ORDER BY run_id, task, example"
       ),
       (
         "diagnostics.csv",

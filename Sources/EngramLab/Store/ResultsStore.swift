@@ -233,7 +233,8 @@ public final class ResultsStore: @unchecked Sendable {
     """
 
   /// Tables added in schema version 2.
-  /// Version 3: per-task online and task-end accuracy, online error (regression), and the plasticity diagnostics (one
+  /// Version 3: per-task online and task-end accuracy, online error (regression), each
+  /// example's forgetting events, and the plasticity diagnostics (one
   /// value per task, layer and measure; layer −1 for measures of the whole network).
   /// Idempotent, so that a store written by any earlier version upgrades.
   static func addPlasticityTables(_ db: Database) throws {
@@ -244,6 +245,19 @@ public final class ResultsStore: @unchecked Sendable {
     where !columns.contains(column) {
       try db.execute(sql: "ALTER TABLE task_results ADD COLUMN \(column) REAL")
     }
+    try db.execute(
+      sql: """
+        CREATE TABLE IF NOT EXISTS example_forgetting (
+          run_id INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
+          task INTEGER NOT NULL,
+          example INTEGER NOT NULL,
+          presentations INTEGER NOT NULL,
+          learning_events INTEGER NOT NULL,
+          forgetting_events INTEGER NOT NULL,
+          never_learned INTEGER NOT NULL,
+          PRIMARY KEY (run_id, task, example)
+        );
+        """)
     try db.execute(
       sql: """
         CREATE TABLE IF NOT EXISTS diagnostics (
@@ -347,7 +361,7 @@ extension ResultsStore {
       ])
     for table in [
       "metrics", "accuracies", "task_results", "curves", "theory_points", "study_points",
-      "diagnostics",
+      "diagnostics", "example_forgetting",
     ] {
       try db.execute(sql: "DELETE FROM \(table) WHERE run_id = ?", arguments: [id])
     }
@@ -389,6 +403,19 @@ extension ResultsStore {
       for d in result.diagnostics ?? [] {
         for (name, layer, value) in d.measurements where value.isFinite {
           try measure.execute(arguments: [id, d.task, layer, name, value])
+        }
+      }
+      let example = try db.makeStatement(
+        sql: """
+          INSERT INTO example_forgetting (run_id, task, example, presentations, learning_events,
+            forgetting_events, never_learned) VALUES (?, ?, ?, ?, ?, ?, ?)
+          """)
+      for (task, events) in (result.exampleForgetting ?? []).enumerated() {
+        for i in 0..<events.count where events.presentations(of: i) > 0 {
+          try example.execute(arguments: [
+            id, task, i, events.presentations(of: i), events.learningEvents(of: i),
+            events.forgettingEvents(of: i), events.neverLearned(i),
+          ])
         }
       }
       if let curves = result.curves {

@@ -10,7 +10,7 @@ public struct RunMetrics: Sendable, Equatable {
     "average_accuracy", "forgetting", "forgetting_drop", "bwt", "fwt", "fwt_zero_shot",
     "learning_accuracy", "average_incremental_accuracy", "min_acc", "wc_acc",
     "windowed_forgetting", "mean_online_accuracy", "final_online_accuracy",
-    "mean_task_end_accuracy", "mean_online_error", "final_online_error",
+    "mean_task_end_accuracy", "mean_online_error", "final_online_error", "forgettable_examples",
   ]
 
   /// Value of each metric that the run defines.
@@ -36,9 +36,25 @@ public struct RunMetrics: Sendable, Equatable {
       ("mean_task_end_accuracy", Self.mean(result.taskEndAccuracy)),
       ("mean_online_error", Self.mean(result.onlineError)),
       ("final_online_error", result.onlineError?.last),
+      ("forgettable_examples", Self.forgettable(result.exampleForgetting)),
     ]
     values = Dictionary(
       uniqueKeysWithValues: all.compactMap { name, value in value.map { (name, $0) } })
+  }
+
+  /// Toneva et al.'s forgettable examples: the fraction of presented training examples
+  /// forgotten at least once.
+  static func forgettable(_ events: [ForgettingEvents]?) -> Double? {
+    guard let events else { return nil }
+    var presented = 0
+    var forgotten = 0
+    for task in events {
+      for i in 0..<task.count where task.presentations(of: i) > 0 {
+        presented += 1
+        if task.forgettingEvents(of: i) > 0 { forgotten += 1 }
+      }
+    }
+    return presented == 0 ? nil : Double(forgotten) / Double(presented)
   }
 
   /// The mean of a non-empty list.

@@ -26,6 +26,8 @@ struct RunReport: Encodable {
   let onlineError: Nullable<[Double]>
   /// With --diagnostics: per task, the plasticity diagnostics when it ended.
   let diagnostics: Nullable<[TaskDiagnostics]>
+  /// With --forgetting-events: the fraction of training examples forgotten at least once.
+  let forgettableExamples: Nullable<Double>
   let meanOnlineAccuracy: Nullable<Double>
   let meanTaskEndAccuracy: Nullable<Double>
   let curves: Nullable<ContinualEvaluation>
@@ -71,6 +73,7 @@ struct RunReport: Encodable {
     taskEndAccuracy = Nullable(result.taskEndAccuracy)
     onlineError = Nullable(result.onlineError)
     diagnostics = Nullable(result.diagnostics)
+    forgettableExamples = Nullable(m["forgettable_examples"])
     meanOnlineAccuracy = Nullable(m["mean_online_accuracy"])
     meanTaskEndAccuracy = Nullable(m["mean_task_end_accuracy"])
     curves = Nullable(result.curves)
@@ -117,6 +120,7 @@ struct RunReport: Encodable {
       ("min-ACC", report.minAcc.value),
       ("WC-ACC", report.wcAcc.value),
       ("windowed forgetting (w = 10)", report.windowedForgetting.value),
+      ("forgettable examples", report.forgettableExamples.value),
     ]
     for (name, value) in entries where value != nil {
       metricTable.add([name, String(format: "%.4f", value ?? 0)])
