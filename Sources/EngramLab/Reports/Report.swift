@@ -291,10 +291,7 @@ public enum Report {
         return Double(value) == nil ? value : "\(key) \(value)"
       }.joined(separator: " ")
     }
-    let shown = [
-      "average_accuracy", "forgetting", "bwt", "min_acc", "wc_acc", "mean_online_accuracy",
-      "final_online_accuracy", "mean_online_error", "final_online_error", "seconds",
-    ].filter(summary.metricNames.contains)
+    let shown = RunMetrics.summaryNames.filter(summary.metricNames.contains)
     var html =
       "<p class=\"meta\">\(summary.groups.reduce(0) { $0 + $1.runIDs.count }) complete runs in \(summary.groups.count) configurations; mean ± half-width of the 95 % confidence interval over seeds (Student t).</p>"
     if !summary.incomplete.isEmpty {

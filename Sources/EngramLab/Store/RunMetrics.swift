@@ -13,6 +13,13 @@ public struct RunMetrics: Sendable, Equatable {
     "mean_task_end_accuracy", "mean_online_error", "final_online_error", "forgettable_examples",
   ]
 
+  /// The metrics summaries show per configuration (sweep tables, reports), in order; each
+  /// view keeps those its runs define.
+  public static let summaryNames = [
+    "average_accuracy", "forgetting", "bwt", "min_acc", "wc_acc", "mean_online_accuracy",
+    "final_online_accuracy", "mean_online_error", "final_online_error", "seconds",
+  ]
+
   /// Value of each metric that the run defines.
   public let values: [String: Double]
 

@@ -271,7 +271,7 @@ struct SweepSummaryCommand: ParsableCommand {
 
 /// Text, CSV and JSON forms of a sweep summary.
 enum SweepTables {
-  static let shown = ["average_accuracy", "forgetting", "bwt", "min_acc", "wc_acc", "seconds"]
+  static let shown = RunMetrics.summaryNames
 
   static func summary(_ s: SweepSummary) -> String {
     let metrics = shown.filter(s.metricNames.contains)
