@@ -24,3 +24,17 @@ struct MethodCatalogTests {
     }
   }
 }
+
+@Suite("Settings documentation")
+struct SettingsDocumentationTests {
+  @Test("docs/cli.md documents every engram run setting as `--flag` / `key`")
+  func everyKeyDocumented() throws {
+    let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+      .deletingLastPathComponent().deletingLastPathComponent()
+    let text = try String(contentsOf: root.appendingPathComponent("docs/cli.md"), encoding: .utf8)
+    let methodKeys = Set(MethodRegistry.hyperparameters.map(\.key))
+    for field in RunConfig.fields where !methodKeys.contains(field.key) {
+      #expect(text.contains("`\(field.flag)` / `\(field.key)`"), "\(field.key) is not in docs/cli.md")
+    }
+  }
+}
