@@ -102,11 +102,32 @@ public final class TensorBoardRun {
       where value.isFinite {
         try writer.scalar("metrics/\(name)", value, step: last)
       }
-      try writer.text("accuracy_matrix", Self.markdown(result.accuracyMatrix), step: last)
+      try perTask(result)
+      if !result.isLongStream {
+        try writer.text("accuracy_matrix", Self.markdown(result.accuracyMatrix), step: last)
+      }
     }
     try writer.text("config", Self.markdown(config: record.config), step: 0)
     if let message = record.message { try writer.text("status", "\(record.status.rawValue): \(message)", step: last) }
     try writer.close()
+  }
+
+  /// Long streams' per-task series, with the task number (1-based) as the step: online
+  /// accuracy or error, test accuracy at each task's end, and the diagnostics' layer means.
+  func perTask(_ result: ExperimentResult) throws {
+    let series: [(String, [Double?])] = [
+      ("online/accuracy", result.onlineError == nil && result.isLongStream ? result.onlineAccuracy ?? [] : []),
+      ("online/squared_error", result.onlineError ?? []),
+      ("online/task_end_accuracy", result.taskEndAccuracy ?? []),
+      ("diagnostics/dormant_fraction", (result.diagnostics ?? []).map { TaskDiagnostics.mean($0.dormantFraction) }),
+      ("diagnostics/effective_rank", (result.diagnostics ?? []).map { TaskDiagnostics.mean($0.effectiveRank) }),
+      ("diagnostics/plasticity", (result.diagnostics ?? []).map(\.plasticity)),
+    ]
+    for (tag, values) in series {
+      for (t, value) in values.enumerated() {
+        if let value, value.isFinite { try writer.scalar(tag, value, step: Int64(t + 1)) }
+      }
+    }
   }
 
   /// Writes a stored run's folder: its matrix rows at the task ends, then `finish`.

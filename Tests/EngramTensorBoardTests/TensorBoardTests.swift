@@ -93,4 +93,44 @@ struct TensorBoardTests {
     record.uid = "uid-2"
     #expect(throws: OutputFileError.self) { try TensorBoardRun.export(record, id: 7, root: root) }
   }
+
+  @Test("a long-stream run becomes per-task online, task-end and diagnostics series, no matrix")
+  func exportLongStream() throws {
+    let root = try temporaryFolder()
+    var result = ExperimentResult(
+      accuracyMatrix: AccuracyMatrix(rows: []), untrainedAccuracy: [], referenceAccuracy: nil,
+      curves: nil, taskLosses: [0.4, 0.3, 0.2],
+      cost: CostReport(
+        seconds: 1, trainingSeconds: 1, evaluationSeconds: 0, trainingFLOPs: 0, peakMemoryBytes: 0,
+        memoryBufferBytes: 0, parameterCount: 0))
+    result.onlineAccuracy = [0.5, 0.6, 0.7]
+    result.taskEndAccuracy = [0.55, 0.65, 0.75]
+    result.diagnostics = (0..<3).map {
+      TaskDiagnostics(
+        task: $0, dormantFraction: [0.1, 0.3], deadFraction: [0, 0], effectiveRank: [4, 6],
+        srank: [5, 7], featureNorm: [1, 1], weightMagnitude: [0.1], gradientNorm: [1],
+        plasticity: $0 == 1 ? nil : 0.8)
+    }
+    var record = RunRecord(
+      kind: .network, status: .complete, runKey: "k", label: "cbp", seed: 0,
+      config: #"{"benchmark": "online-permuted"}"#)
+    record.result = result
+    record.uid = "uid-long"
+    let folder = try TensorBoardRun.export(record, id: 3, root: root)
+    let file = try #require(
+      try FileManager.default.contentsOfDirectory(atPath: folder.path).first {
+        $0.hasPrefix("events.out.tfevents.")
+      })
+    let entries = try EventFileReader.entries(folder.appendingPathComponent(file))
+    func scalars(_ tag: String) -> [(Int64, Double)] {
+      entries.filter { $0.tag == tag }.compactMap { e in e.scalar.map { (e.step, $0) } }
+    }
+    #expect(scalars("online/accuracy").map(\.0) == [1, 2, 3])
+    #expect(scalars("online/accuracy").map { ($0.1 * 100).rounded() } == [50, 60, 70])
+    #expect(scalars("online/task_end_accuracy").count == 3)
+    #expect(scalars("diagnostics/dormant_fraction").map { ($0.1 * 100).rounded() } == [20, 20, 20])
+    #expect(scalars("diagnostics/effective_rank").map(\.1) == [5, 5, 5])
+    #expect(scalars("diagnostics/plasticity").map(\.0) == [1, 3])
+    #expect(!entries.contains { $0.tag == "accuracy_matrix" })
+  }
 }
