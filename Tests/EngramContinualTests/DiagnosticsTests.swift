@@ -80,7 +80,7 @@ struct DiagnosticsTests {
   func noHiddenLayer() throws {
     var p = try plan(diagnostics: DiagnosticsSettings())
     p.architecture = .mlp(hidden: [])
-    #expect(throws: TrainingError.self) { try ContinualExperiment(plan: p) }
+    #expect(throws: ModelError.self) { try ContinualExperiment(plan: p) }
   }
 
   @Test("tidy measurements: one row per measure and layer, plasticity at layer −1")

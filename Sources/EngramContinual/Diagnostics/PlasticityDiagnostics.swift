@@ -102,16 +102,9 @@ final class PlasticityProbe {
   private var labels: [Int32]
 
   /// A probe for `model` on `stream`.
-  /// - Throws: `TrainingError.invalidSetting` for a model without a hidden layer.
+  /// - Throws: `ModelError.invalidArchitecture` for a model without a hidden layer.
   init(settings: DiagnosticsSettings, model: Model, stream: TaskStream, seed: UInt64) throws {
-    hidden = model.hiddenLayers
-    guard !hidden.isEmpty else {
-      throw TrainingError.invalidSetting(
-        name: "diagnostics", value: "on",
-        allowed:
-          "a model with fully connected hidden layers to measure (\(model.architecture) has none); use mlp:W1,… or cnn"
-      )
-    }
+    hidden = try model.requireHiddenLayers(for: "--diagnostics")
     self.settings = settings
     self.stream = stream
     reader = StreamBatchReader(stream: stream)

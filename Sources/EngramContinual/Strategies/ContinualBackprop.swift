@@ -81,14 +81,7 @@ public struct ContinualBackprop: StatefulStrategy {
   public var memoryBytes: Int { layers.reduce(0) { $0 + 12 * $1.age.count } }
 
   public mutating func prepare(model: Model, stream: TaskStream, batchSize: Int) throws {
-    hidden = model.hiddenLayers
-    guard !hidden.isEmpty else {
-      throw TrainingError.invalidSetting(
-        name: "strategy", value: "cbp",
-        allowed:
-          "a model with fully connected hidden layers (\(model.architecture) has none); use mlp:W1,… or cnn"
-      )
-    }
+    hidden = try model.requireHiddenLayers(for: "cbp")
     layers = hidden.map {
       LayerState(
         utility: [Float](repeating: 0, count: $0.units),
@@ -219,7 +212,6 @@ public struct ContinualBackprop: StatefulStrategy {
       .sorted { corrected[$0] < corrected[$1] || (corrected[$0] == corrected[$1] && $0 < $1) }
       .prefix(count)
     let theta = model.parameters
-    var fresh = [Float](repeating: 0, count: layer.fanIn)
     for i in chosen {
       if utility != .contribution {
         let mean = layers[l].meanActivation[i] / Self.correction(decay, age: layers[l].age[i])
@@ -227,19 +219,10 @@ public struct ContinualBackprop: StatefulStrategy {
           theta[layer.outgoingBias(k)] += theta[layer.outgoingWeight(unit: i, output: k)] * mean
         }
       }
-      fresh.withUnsafeMutableBufferPointer {
-        model.initializer.fill(
-          weights: $0.baseAddress!, count: layer.fanIn, bias: nil, biasCount: 0,
-          fanIn: layer.fanIn, fanOut: layer.units, using: &rng)
-      }
-      let row = layer.incomingWeight(unit: i, input: 0)
-      for j in 0..<layer.fanIn { theta[row + j] = fresh[j] }
-      theta[layer.bias(unit: i)] = 0
-      for k in 0..<layer.outgoingWidth { theta[layer.outgoingWeight(unit: i, output: k)] = 0 }
+      model.reinitialize(unit: i, of: layer, using: &rng)
       layers[l].utility[i] = 0
       layers[l].meanActivation[i] = 0
       layers[l].age[i] = 0
-      model.markReinitialized(layer.parameterRanges(unit: i))
       if utility != .contribution {
         // The outgoing bias moved: its optimiser state describes the old bias no more than
         // the column's does.

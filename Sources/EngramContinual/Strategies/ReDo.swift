@@ -45,14 +45,7 @@ public struct ReDo: StatefulStrategy {
   public var descriptor: MethodDescriptor { Self.descriptor }
 
   public mutating func prepare(model: Model, stream: TaskStream, batchSize: Int) throws {
-    hidden = model.hiddenLayers
-    guard !hidden.isEmpty else {
-      throw TrainingError.invalidSetting(
-        name: "strategy", value: "redo",
-        allowed:
-          "a model with fully connected hidden layers (\(model.architecture) has none); use mlp:W1,… or cnn"
-      )
-    }
+    hidden = try model.requireHiddenLayers(for: "redo")
     window = Window(
       sums: hidden.map { [Double](repeating: 0, count: $0.units) }, rows: 0, steps: 0,
       recycled: hidden.map { _ in 0 })
@@ -106,22 +99,9 @@ public struct ReDo: StatefulStrategy {
   private func recycle(
     _ units: [Int], layer: HiddenLayer, model: Model, rng: inout RandomStream
   ) {
-    guard !units.isEmpty else { return }
-    let theta = model.parameters
-    var fresh = [Float](repeating: 0, count: layer.fanIn)
-    for i in units {
-      fresh.withUnsafeMutableBufferPointer {
-        model.initializer.fill(
-          weights: $0.baseAddress!, count: layer.fanIn, bias: nil, biasCount: 0,
-          fanIn: layer.fanIn, fanOut: layer.units, using: &rng)
-      }
-      let row = layer.incomingWeight(unit: i, input: 0)
-      for j in 0..<layer.fanIn { theta[row + j] = fresh[j] }
-      theta[layer.bias(unit: i)] = 0
-      for k in 0..<layer.outgoingWidth { theta[layer.outgoingWeight(unit: i, output: k)] = 0 }
-      model.markReinitialized(layer.parameterRanges(unit: i))
-    }
+    for i in units { model.reinitialize(unit: i, of: layer, using: &rng) }
   }
+
 }
 
 extension ReDo {

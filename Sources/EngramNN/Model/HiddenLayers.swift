@@ -1,3 +1,5 @@
+import EngramRandom
+
 /// A fully connected hidden layer of a model: a `Linear` whose units, after one activation, feed
 /// the next `Linear`. Plasticity methods (CBP, ReDo) replace its units; diagnostics read its
 /// activations.
@@ -68,5 +70,33 @@ extension Model {
           outgoingOffset: offsets[j]))
     }
     return result
+  }
+}
+
+extension Model {
+  /// Gives `unit` of hidden layer `layer` a fresh start: its incoming row drawn from the model's
+  /// initialiser, its bias and outgoing column zero (so the new unit adds nothing to the output
+  /// yet), and its parameters marked for the optimiser to forget. CBP and ReDo replace units so.
+  public func reinitialize(unit: Int, of layer: HiddenLayer, using rng: inout RandomStream) {
+    let theta = parameters
+    let row = layer.incomingWeight(unit: unit, input: 0)
+    initializer.fill(
+      weights: theta.baseAddress! + row, count: layer.fanIn, bias: nil, biasCount: 0,
+      fanIn: layer.fanIn, fanOut: layer.units, using: &rng)
+    theta[layer.bias(unit: unit)] = 0
+    for k in 0..<layer.outgoingWidth { theta[layer.outgoingWeight(unit: unit, output: k)] = 0 }
+    markReinitialized(layer.parameterRanges(unit: unit))
+  }
+
+  /// The hidden layers, or an error naming `method` for a model that has none.
+  /// - Throws: `ModelError.invalidArchitecture`.
+  public func requireHiddenLayers(for method: String) throws -> [HiddenLayer] {
+    let layers = hiddenLayers
+    guard !layers.isEmpty else {
+      throw ModelError.invalidArchitecture(
+        architecture.description,
+        problem: "\(method) needs fully connected hidden layers and this model has none")
+    }
+    return layers
   }
 }
