@@ -31,5 +31,9 @@ let package = Package(
       name: "replay-study",
       dependencies: ["BenchSupport", .product(name: "EngramLinalg", package: "Engram")],
       path: "Sources/replay-study"),
+    .executableTarget(
+      name: "online",
+      dependencies: ["BenchSupport", .product(name: "EngramLinalg", package: "Engram")],
+      path: "Sources/online"),
   ]
 )
