@@ -126,20 +126,10 @@ struct ExampleForgettingTests {
 
   @Test("the counts survive a resume from any checkpoint; long streams refuse them")
   func resumeAndRefusal() throws {
-    let folder = try Fixtures.temporaryDirectory("forgetting-resume")
-    let file = folder.appendingPathComponent("run.ckpt")
-    var snapshots: [Data] = []
-    let whole = try ContinualExperiment(plan: try plan()).run(
-      observer: { _ in
-        if let data = try? Data(contentsOf: file), data != snapshots.last { snapshots.append(data) }
-      }, checkpointing: ExperimentCheckpointing(file: file, every: 10, fingerprint: "f"))
-    #expect(snapshots.count >= 3)
-    for (i, snapshot) in snapshots.enumerated() {
-      let resumed = try ContinualExperiment(plan: try plan()).run(
-        checkpointing: ExperimentCheckpointing(
-          file: folder.appendingPathComponent("again.ckpt"), every: 10, fingerprint: "f",
-          resume: try CheckpointFile.decode([UInt8](snapshot), file: "snapshot \(i)")))
-      #expect(resumed.exampleForgetting == whole.exampleForgetting, "snapshot \(i)")
+    let (whole, resumed) = try resumedFromEverySnapshot(plan, every: 10, label: "f")
+    #expect(resumed.count >= 3)
+    for (i, result) in resumed.enumerated() {
+      #expect(result.exampleForgetting == whole.exampleForgetting, "snapshot \(i)")
     }
     var long = try DiagnosticsTests().plan(diagnostics: nil)
     long.tracksForgettingEvents = true

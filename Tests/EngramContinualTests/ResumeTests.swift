@@ -41,6 +41,28 @@ let resumableStrategies: [(String, @Sendable () -> [any Strategy])] = [
   ("spectral", { [SpectralRegularization(lambda: 0.01, includeBias: true)] }),
 ]
 
+/// Runs `plan()` once with a checkpoint every `every` iterations, keeping each checkpoint file
+/// as it was written (each is a point a kill could hit), then continues a fresh experiment from
+/// every one of them. Returns the uninterrupted result and each resumed one, in order.
+func resumedFromEverySnapshot(
+  _ plan: () throws -> ExperimentPlan, every: Int, label: String
+) throws -> (whole: ExperimentResult, resumed: [ExperimentResult]) {
+  let folder = try Fixtures.temporaryDirectory("resume-\(label)")
+  let file = folder.appendingPathComponent("run.ckpt")
+  var snapshots: [Data] = []
+  let whole = try ContinualExperiment(plan: try plan()).run(
+    observer: { _ in
+      if let data = try? Data(contentsOf: file), data != snapshots.last { snapshots.append(data) }
+    }, checkpointing: ExperimentCheckpointing(file: file, every: every, fingerprint: label))
+  let resumed = try snapshots.enumerated().map { i, snapshot in
+    try ContinualExperiment(plan: try plan()).run(
+      checkpointing: ExperimentCheckpointing(
+        file: folder.appendingPathComponent("again.ckpt"), every: every, fingerprint: label,
+        resume: try CheckpointFile.decode([UInt8](snapshot), file: "snapshot \(i)")))
+  }
+  return (whole, resumed)
+}
+
 @Suite("Checkpoints and resume")
 struct ResumeTests {
   func plan(_ strategies: [any Strategy]) throws -> ExperimentPlan {
@@ -67,26 +89,13 @@ struct ResumeTests {
     arguments: resumableStrategies.map(\.0))
   func resumeEverywhere(name: String) throws {
     let make = try #require(resumableStrategies.first { $0.0 == name }?.1)
-    let folder = try Fixtures.temporaryDirectory("resume")
-    let file = folder.appendingPathComponent("run.ckpt")
-    let saving = ExperimentCheckpointing(file: file, every: 7, fingerprint: name)
-    // Snapshot the checkpoint file whenever it changed: each is a point a kill could hit.
-    var snapshots: [Data] = []
-    let whole = try ContinualExperiment(plan: try plan(make())).run(
-      observer: { _ in
-        if let data = try? Data(contentsOf: file), data != snapshots.last {
-          snapshots.append(data)
-        }
-      }, checkpointing: saving)
+    let (whole, resumed) = try resumedFromEverySnapshot(
+      { try plan(make()) }, every: 7, label: name)
     // GDumb never trains on the stream, so only its task ends are checkpointed.
     #expect(
-      snapshots.count >= (name == "gdumb" ? 1 : 5), "mid-task and task-end checkpoints exist")
-    for (i, snapshot) in snapshots.enumerated() {
-      let resumed = try ContinualExperiment(plan: try plan(make())).run(
-        checkpointing: ExperimentCheckpointing(
-          file: folder.appendingPathComponent("again.ckpt"), every: 7, fingerprint: name,
-          resume: try CheckpointFile.decode([UInt8](snapshot), file: "snapshot \(i)")))
-      #expect(measured(resumed) == measured(whole), "resumed from snapshot \(i)")
+      resumed.count >= (name == "gdumb" ? 1 : 5), "mid-task and task-end checkpoints exist")
+    for (i, result) in resumed.enumerated() {
+      #expect(measured(result) == measured(whole), "resumed from snapshot \(i)")
     }
   }
 
@@ -98,20 +107,10 @@ struct ResumeTests {
         learningRate: 0.05, beta: 0.9, sigma: 0.01, weightDecay: 0, protecting: true, seed: 11)
       return p
     }
-    let folder = try Fixtures.temporaryDirectory("resume-upgd")
-    let file = folder.appendingPathComponent("run.ckpt")
-    var snapshots: [Data] = []
-    let whole = try ContinualExperiment(plan: try upgdPlan()).run(
-      observer: { _ in
-        if let data = try? Data(contentsOf: file), data != snapshots.last { snapshots.append(data) }
-      }, checkpointing: ExperimentCheckpointing(file: file, every: 7, fingerprint: "upgd"))
-    #expect(snapshots.count >= 5)
-    for (i, snapshot) in snapshots.enumerated() {
-      let resumed = try ContinualExperiment(plan: try upgdPlan()).run(
-        checkpointing: ExperimentCheckpointing(
-          file: folder.appendingPathComponent("again.ckpt"), every: 7, fingerprint: "upgd",
-          resume: try CheckpointFile.decode([UInt8](snapshot), file: "snapshot \(i)")))
-      #expect(measured(resumed) == measured(whole), "resumed from snapshot \(i)")
+    let (whole, resumed) = try resumedFromEverySnapshot(upgdPlan, every: 7, label: "upgd")
+    #expect(resumed.count >= 5)
+    for (i, result) in resumed.enumerated() {
+      #expect(measured(result) == measured(whole), "resumed from snapshot \(i)")
     }
   }
 

@@ -241,6 +241,16 @@ struct RunConfigTests {
   }
 }
 
+/// Four classes of 8×8 synthetic images, `perClass` training and `testPerClass` test each.
+func smallImages(perClass: Int = 6, testPerClass: Int = 2) throws -> TrainTestData {
+  var random = RandomStream(seed: 3)
+  return TrainTestData(
+    train: try SyntheticData.images(
+      classes: 4, examplesPerClass: perClass, side: 8, name: "own", using: &random),
+    test: try SyntheticData.images(
+      classes: 4, examplesPerClass: testPerClass, side: 8, name: "own", using: &random))
+}
+
 @Suite("Run configuration: activation")
 struct RunConfigActivationTests {
   @Test("activation is a key in YAML and on the command line, and reaches the plan's model")
@@ -251,12 +261,7 @@ struct RunConfigActivationTests {
     #expect(throws: ConfigError.self) {
       try config.apply(yaml: "activation: swish\n", file: "c.yaml")
     }
-    var random = RandomStream(seed: 3)
-    let data = TrainTestData(
-      train: try SyntheticData.images(
-        classes: 4, examplesPerClass: 6, side: 8, name: "own", using: &random),
-      test: try SyntheticData.images(
-        classes: 4, examplesPerClass: 2, side: 8, name: "own", using: &random))
+    let data = try smallImages()
     config.tasks = 2
     let plan = try config.makePlan(data: data)
     #expect(try plan.buildModel().hiddenActivation == .elephantDefault)
@@ -271,12 +276,7 @@ struct RunConfigUPGDTests {
     try config.apply(
       yaml: "optimizer: upgd\nupgd_beta: 0.99\nupgd_sigma: 0.1\nupgd_variant: non-protecting\n",
       file: "c.yaml")
-    var random = RandomStream(seed: 3)
-    let data = TrainTestData(
-      train: try SyntheticData.images(
-        classes: 4, examplesPerClass: 6, side: 8, name: "own", using: &random),
-      test: try SyntheticData.images(
-        classes: 4, examplesPerClass: 2, side: 8, name: "own", using: &random))
+    let data = try smallImages()
     config.tasks = 2
     let plan = try config.makePlan(data: data)
     guard case .upgd(let lr, let beta, let sigma, _, let protecting, let seed) = plan.optimizer
@@ -318,12 +318,7 @@ struct RunConfigLongStreamTests {
 
   @Test("long streams refuse settings that would evaluate T² times or break the shared outputs")
   func refusals() throws {
-    var random = RandomStream(seed: 3)
-    let data = TrainTestData(
-      train: try SyntheticData.images(
-        classes: 4, examplesPerClass: 20, side: 8, name: "own", using: &random),
-      test: try SyntheticData.images(
-        classes: 4, examplesPerClass: 5, side: 8, name: "own", using: &random))
+    let data = try smallImages(perClass: 20, testPerClass: 5)
     for extra in ["eval_every: 10", "scenario: class", "fwt: true"] {
       var config = RunConfig()
       try config.apply(yaml: "benchmark: online-permuted\ntask_examples: 20\n\(extra)\n", file: "c.yaml")

@@ -1,3 +1,4 @@
+import EngramLinalg
 import EngramNN
 
 /// Plain L2 regularisation as a loss term, (λ/2)‖θ‖² over every weight and bias (gradient λθ),
@@ -17,14 +18,12 @@ public struct L2: Strategy {
   public var descriptor: MethodDescriptor { Self.descriptor }
 
   public mutating func addLoss(_ terms: inout LossTerms, batch: BatchView, model: Model) {
-    let theta = model.parameters
-    let gradient = terms.parameterGradient
-    var squared: Double = 0
-    for i in 0..<theta.count {
-      squared += Double(theta[i] * theta[i])
-      gradient[i] += lambda * theta[i]
-    }
-    terms.record("l2", Float(0.5 * Double(lambda) * squared))
+    // Every step touches every parameter: BLAS's dot and axpy, not a scalar loop.
+    let theta = UnsafePointer(model.parameters.baseAddress!)
+    let n = model.parameterCount
+    let squared = Float._dot(n: n, x: theta, y: theta)
+    Float._axpy(n: n, alpha: lambda, x: theta, y: terms.parameterGradient.baseAddress!)
+    terms.record("l2", 0.5 * lambda * squared)
   }
 }
 

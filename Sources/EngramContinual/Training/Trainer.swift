@@ -50,6 +50,7 @@ public final class Trainer {
   public var exampleForgetting: [ForgettingEvents]?
   /// Whether each new row of the last step was predicted right before the update.
   private var rowCorrect: [Bool]
+  private var predicted: [Int32]
 
   /// A trainer; the model must already be initialised.
   /// - Throws: `TrainingError.invalidSetting`, `.conflictingRoles`, or a strategy's
@@ -107,6 +108,7 @@ public final class Trainer {
     perExample = [Float](repeating: 0, count: capacity)
     targets = Tensor(rows: capacity, columns: 1)
     rowCorrect = [Bool](repeating: false, count: capacity)
+    predicted = [Int32](repeating: 0, count: capacity)
     if stream.isRegression {
       if let labelled = prepared.first(where: { $0.descriptor.usesLabels }) {
         let fitting = MethodRegistry.all.filter { !$0.usesLabels }.map(\.name)
@@ -353,21 +355,14 @@ public final class Trainer {
   /// How many of the first `n` rows the logits (before this step's update) classify right,
   /// among each row's active units: the online accuracy's numerator.
   private func countCorrect(newRows n: Int) -> Int {
-    let c = model.outputWidth
+    predicted.withUnsafeMutableBufferPointer {
+      SoftmaxCrossEntropy.predictions(
+        logits: logitCopy.prefix(rows: n), mask: mask, into: $0.baseAddress!)
+    }
     var correct = 0
-    mask.active.withUnsafeBufferPointer { active in
-      for r in 0..<n {
-        let z = logitCopy.pointer + r * c
-        let on = active.baseAddress! + r * c
-        var best = -1
-        var bestValue = -Float.infinity
-        for j in 0..<c where on[j] != 0 && (best < 0 || z[j] > bestValue) {
-          best = j
-          bestValue = z[j]
-        }
-        rowCorrect[r] = best == Int(labels[r])
-        if rowCorrect[r] { correct += 1 }
-      }
+    for r in 0..<n {
+      rowCorrect[r] = predicted[r] == labels[r]
+      if rowCorrect[r] { correct += 1 }
     }
     return correct
   }

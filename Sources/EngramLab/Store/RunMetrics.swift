@@ -67,7 +67,7 @@ public struct RunMetrics: Sendable, Equatable {
   /// The mean of a non-empty list.
   static func mean(_ values: [Double]?) -> Double? {
     guard let values, !values.isEmpty else { return nil }
-    return values.reduce(0, +) / Double(values.count)
+    return Statistics.mean(values)
   }
 
   /// A metric's value (nil when the run does not define it).
